@@ -1,0 +1,109 @@
+// Training settings: defaults (the seed notebook's) and validation with messages a person can act on.
+
+import { ParityError } from './errors.js';
+import { type CellKind } from './layout.js';
+import { checkCell, checkHidden, type OptimizerKind } from './model.js';
+
+export interface TrainConfig {
+  cell: CellKind;
+  hidden: number;
+  lr: number;
+  optimizer: OptimizerKind;
+  batch: number;
+  /** The most steps it will run. */
+  steps: number;
+  minLen: number;
+  maxLen: number;
+  /** A fixed dataset walked in epochs (reshuffled each epoch); null: fresh random strings every step. */
+  dataset: string[] | null;
+  /** Generate a fixed dataset of this many strings (lengths minLen..maxLen) once. */
+  datasetSize: number | null;
+  evalEvery: number;
+  evalCount: number;
+  evalMinLen: number;
+  evalMaxLen: number;
+  /** Stop once the generalisation set scores 100% and confirmCount fresh strings confirm it. */
+  untilSolved: boolean;
+  confirmCount: number;
+  /** Global gradient-norm clipping; null: off. */
+  clip: number | null;
+  seed: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
+  cell: 'lstm',
+  hidden: 8,
+  lr: 0.01,
+  optimizer: 'adam',
+  batch: 10,
+  steps: 5000,
+  minLen: 1,
+  maxLen: 20,
+  dataset: null,
+  datasetSize: null,
+  evalEvery: 10,
+  evalCount: 100,
+  evalMinLen: 50,
+  evalMaxLen: 100,
+  untilSolved: true,
+  confirmCount: 1000,
+  clip: null,
+  seed: 0,
+});
+
+/** Longest string we accept anywhere: a training batch of them must fit in wasm memory, inference streams. */
+export const MAX_LENGTH = 1_000_000;
+
+function int(name: string, v: unknown, lo: number, hi: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new ParityError(`${name} must be an integer from ${lo} to ${hi.toLocaleString('en-US')}, not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function positive(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new ParityError(`${name} must be a number greater than 0, not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** Fills in defaults and checks every field; throws ParityError naming the first bad one. */
+export function validateConfig(partial: Partial<TrainConfig>): TrainConfig {
+  const c: TrainConfig = { ...DEFAULT_CONFIG, ...stripUndefined(partial) };
+  checkCell(c.cell);
+  checkHidden(c.hidden);
+  positive('learning rate', c.lr);
+  if (c.lr > 10) throw new ParityError(`learning rate ${c.lr} is far too large: use a value such as 0.01`);
+  if (c.optimizer !== 'adam' && c.optimizer !== 'sgd') throw new ParityError(`unknown optimizer ${JSON.stringify(c.optimizer)}: use adam or sgd`);
+  int('batch', c.batch, 1, 65536);
+  int('steps', c.steps, 1, 100_000_000);
+  int('min length', c.minLen, 1, MAX_LENGTH);
+  int('max length', c.maxLen, 1, MAX_LENGTH);
+  if (c.minLen > c.maxLen) throw new ParityError(`min length ${c.minLen} is greater than max length ${c.maxLen}`);
+  int('eval every', c.evalEvery, 1, 100_000_000);
+  int('eval count', c.evalCount, 1, 1_000_000);
+  int('eval min length', c.evalMinLen, 1, MAX_LENGTH);
+  int('eval max length', c.evalMaxLen, 1, MAX_LENGTH);
+  if (c.evalMinLen > c.evalMaxLen) {
+    throw new ParityError(`eval min length ${c.evalMinLen} is greater than eval max length ${c.evalMaxLen}`);
+  }
+  int('confirm count', c.confirmCount, 1, 1_000_000);
+  if (c.clip !== null) positive('clip', c.clip);
+  int('seed', c.seed, 0, 0xffffffff);
+  if (c.dataset !== null && c.datasetSize !== null) throw new ParityError('give either a dataset or a dataset size, not both');
+  if (c.datasetSize !== null) int('dataset size', c.datasetSize, 1, 10_000_000);
+  if (c.dataset !== null) {
+    if (!Array.isArray(c.dataset) || c.dataset.length === 0) throw new ParityError('the dataset has no strings');
+    for (let i = 0; i < c.dataset.length; i++) {
+      const s = c.dataset[i];
+      if (typeof s !== 'string' || !/^[01]+$/.test(s)) throw new ParityError(`dataset string ${i + 1} is not a non-empty string of 0s and 1s`);
+      if (s.length > MAX_LENGTH) throw new ParityError(`dataset string ${i + 1} has ${s.length} bits; at most ${MAX_LENGTH} are supported`);
+    }
+  }
+  return c;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,190 @@
+// The training loop: sample a batch, one wasm call per step, evaluate every evalEvery steps, stop once solved.
+
+import { Model } from './model.js';
+import { ParityError } from './errors.js';
+import { validateConfig, type TrainConfig } from './config.js';
+import { makeRng, randomStringsFrom, shuffle, streamSeed, type Rng } from './data.js';
+import { score } from './evaluate.js';
+
+export interface Progress {
+  step: number;
+  /** Mean training loss over the steps since the previous event. */
+  loss: number;
+  /** Mean accuracy on the training batches since the previous event (each scored before its update). */
+  trainAccuracy: number;
+  /** Accuracy on the generalisation set (evalCount strings of evalMinLen..evalMaxLen, fixed for the run). */
+  genAccuracy: number;
+  /** Sum of the lengths of the strings trained on, per second of training time, since the previous event. */
+  seqStepsPerSec: number;
+  /** Wall time since training started. */
+  elapsedSec: number;
+  /** Global gradient norm of the last step, before clipping. */
+  gradNorm: number;
+  /** Accuracy on confirmCount fresh strings, when a confirmation ran at this event. */
+  confirmAccuracy: number | null;
+  /** True once the generalisation set scored 100% and the confirmation did too. */
+  solved: boolean;
+}
+
+export interface TrainResult {
+  model: Model;
+  solved: boolean;
+  /** Steps run. */
+  steps: number;
+  /** First step at which the model was confirmed solved, or null. */
+  solvedAtStep: number | null;
+  /** Training time: the steps only, without evaluation. */
+  seconds: number;
+  /** Wall time, evaluation included. */
+  wallSeconds: number;
+  history: Progress[];
+  /** Accuracy of the final model on confirmCount fresh strings of the evaluation lengths. */
+  confirmAccuracy: number;
+  config: TrainConfig;
+  stopped: boolean;
+}
+
+export interface TrainOptions {
+  /** Called every evalEvery steps and after the last step. */
+  onProgress?: (p: Progress) => void;
+  /** Stops training between steps; the result holds the model so far. */
+  signal?: AbortSignal;
+  /** Start from these weights (copied; cell and hidden size must match the config). */
+  init?: Model;
+}
+
+/** Random streams of one seed: each use draws from its own, so changing one setting leaves the others' data alone. */
+export const STREAM = { init: 0, data: 1, eval: 2, confirm: 3, dataset: 4, shuffle: 5 } as const;
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const YIELD_MS = 50;
+
+/** Where training strings come from: fresh random ones, or a fixed dataset walked in reshuffled epochs. */
+function batchSource(config: TrainConfig): () => string[] {
+  const { batch, minLen, maxLen, seed } = config;
+  let dataset = config.dataset;
+  if (config.datasetSize !== null) {
+    dataset = randomStringsFrom(makeRng(streamSeed(seed, STREAM.dataset)), config.datasetSize, minLen, maxLen);
+  }
+  if (dataset === null) {
+    const rng = makeRng(streamSeed(seed, STREAM.data));
+    return () => randomStringsFrom(rng, batch, minLen, maxLen);
+  }
+  const data = dataset;
+  const rng: Rng = makeRng(streamSeed(seed, STREAM.shuffle));
+  const order = Array.from(data.keys());
+  let cursor = data.length; // start with a shuffle
+  return () => {
+    if (cursor >= data.length) {
+      shuffle(rng, order);
+      cursor = 0;
+    }
+    // The last batch of an epoch may be short, as with PyTorch's DataLoader: no string repeats within an epoch.
+    const out = order.slice(cursor, cursor + batch).map((i) => data[i]);
+    cursor += batch;
+    return out;
+  };
+}
+
+export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = {}): Promise<TrainResult> {
+  const config = validateConfig(partial);
+  let model: Model;
+  if (opts.init) {
+    if (opts.init.cell !== config.cell || opts.init.hiddenSize !== config.hidden) {
+      throw new ParityError(
+        `the initial model is a ${opts.init.cell} with hidden size ${opts.init.hiddenSize}, but training asks for a ${config.cell} with hidden size ${config.hidden}`,
+      );
+    }
+    model = await Model.fromJSON(opts.init.toJSON());
+  } else {
+    model = await Model.create({ cell: config.cell, hidden: config.hidden, seed: streamSeed(config.seed, STREAM.init) });
+  }
+  model.setOptimizer({ kind: config.optimizer, lr: config.lr, clip: config.clip });
+
+  const nextBatch = batchSource(config);
+  const evalSet = randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen);
+  const confirmRng = makeRng(streamSeed(config.seed, STREAM.confirm));
+  const confirm = (): number => {
+    const strings = randomStringsFrom(confirmRng, config.confirmCount, config.evalMinLen, config.evalMaxLen);
+    return score(strings, model.logitsUnchecked(strings)).accuracy;
+  };
+
+  const history: Progress[] = [];
+  const start = now();
+  let lastYield = start;
+  let trainMs = 0;
+  let window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
+  let solvedAtStep: number | null = null;
+  let lastConfirm: { step: number; accuracy: number } | null = null;
+  let step = 0;
+  let stopped = false;
+
+  while (step < config.steps) {
+    if (opts.signal?.aborted) {
+      stopped = true;
+      break;
+    }
+    const strings = nextBatch();
+    const t0 = now();
+    model.loadBatchUnchecked(strings);
+    const loss = model.step();
+    const acc = model.loadedBatchAccuracy();
+    const dt = now() - t0;
+    step++;
+    trainMs += dt;
+    let seq = 0;
+    for (const s of strings) seq += s.length;
+    window.loss += loss;
+    window.acc += acc;
+    window.steps++;
+    window.seqSteps += seq;
+    window.ms += dt;
+
+    if (step % config.evalEvery === 0 || step === config.steps) {
+      const gen = score(evalSet, model.logitsUnchecked(evalSet)).accuracy;
+      let confirmAccuracy: number | null = null;
+      // Confirm the first time the generalisation set is perfect (and, when stopping once solved, every time).
+      if (gen === 1 && solvedAtStep === null && (config.untilSolved || lastConfirm === null)) {
+        confirmAccuracy = confirm();
+        lastConfirm = { step, accuracy: confirmAccuracy };
+        if (confirmAccuracy === 1) solvedAtStep = step;
+      }
+      const p: Progress = {
+        step,
+        loss: window.loss / window.steps,
+        trainAccuracy: window.acc / window.steps,
+        genAccuracy: gen,
+        seqStepsPerSec: window.ms > 0 ? (window.seqSteps * 1000) / window.ms : 0,
+        elapsedSec: (now() - start) / 1000,
+        gradNorm: model.lastGradNorm(),
+        confirmAccuracy,
+        solved: solvedAtStep !== null && confirmAccuracy === 1,
+      };
+      history.push(p);
+      opts.onProgress?.(p);
+      window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
+      if (p.solved && config.untilSolved) break;
+    }
+    if (now() - lastYield > YIELD_MS) {
+      // Let the event loop run: a worker receives its stop message, a page repaints, a CLI redraws.
+      await new Promise((r) => setTimeout(r, 0));
+      lastYield = now();
+    }
+  }
+
+  // The final model's own confirmation, unless one just ran on exactly this model.
+  const confirmAccuracy = lastConfirm && lastConfirm.step === step ? lastConfirm.accuracy : confirm();
+  const solved = confirmAccuracy === 1;
+  return {
+    model,
+    solved,
+    steps: step,
+    solvedAtStep: solved ? (solvedAtStep ?? step) : solvedAtStep,
+    seconds: trainMs / 1000,
+    wallSeconds: (now() - start) / 1000,
+    history,
+    confirmAccuracy,
+    config,
+    stopped,
+  };
+}
