@@ -86,6 +86,9 @@ function batchSource(config: TrainConfig): () => string[] {
   };
 }
 
+/** The batch sampler, exposed for tests. */
+export const batchSourceForTest = batchSource;
+
 export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = {}): Promise<TrainResult> {
   const config = validateConfig(partial);
   let model: Model;

@@ -1,0 +1,128 @@
+// Saving and loading, the model file's checks, the layout shared with the core, and limits.
+import { describe, it, expect } from 'vitest';
+import { Model, ParityError, paramCount, tensorLayout, randomStrings, FORMAT } from '../src/index.js';
+import { Core } from '../src/wasm.js';
+
+describe('layout', () => {
+  it.each([['lstm', 0], ['rnn', 1]] as const)('%s: the core and src/layout.ts agree on the parameter count', async (cell, code) => {
+    for (const H of [1, 3, 8, 64]) {
+      const core = await Core.instantiate();
+      core.exports.create(code, H);
+      expect(core.exports.paramCount()).toBe(paramCount(cell, H));
+      const specs = tensorLayout(cell, H);
+      expect(specs.at(-1)!.offset + specs.at(-1)!.size).toBe(paramCount(cell, H));
+    }
+  });
+});
+
+describe('save and load', () => {
+  it('a saved and loaded model has bit-identical weights and identical predictions', async () => {
+    const m = await Model.create({ cell: 'lstm', hidden: 7, seed: 42 });
+    m.setOptimizer({ kind: 'adam', lr: 0.05 });
+    for (let s = 0; s < 20; s++) {
+      m.loadBatch(randomStrings(10, 1, 20, s));
+      m.step();
+    }
+    m.training = { note: 'kept' };
+    const text = m.serialize();
+    const back = await Model.fromJSON(text);
+    expect(back.weightsHash()).toBe(m.weightsHash());
+    expect(Array.from(back.getParams())).toEqual(Array.from(m.getParams()));
+    const strings = randomStrings(50, 1, 300, 7);
+    expect(Array.from(back.logits(strings))).toEqual(Array.from(m.logits(strings)));
+    expect(back.training).toEqual({ note: 'kept' });
+    const obj = JSON.parse(text);
+    expect(obj.format).toBe(FORMAT);
+    expect(Object.keys(obj.tensors)).toEqual([
+      'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'linear.weight', 'linear.bias',
+    ]);
+    expect(obj.tensors['rnn.weight_hh_l0'].shape).toEqual([28, 7]);
+  });
+
+  it('a file without a training block (as PyTorch writes) loads', async () => {
+    const m = await Model.create({ cell: 'rnn', hidden: 3 });
+    const obj = m.toJSON();
+    delete obj.training;
+    expect((await Model.fromJSON(obj)).training).toBeNull();
+  });
+
+  const good = async (): Promise<Record<string, any>> => (await Model.create({ cell: 'lstm', hidden: 4 })).toJSON();
+  it.each([
+    ['not JSON', async () => '{"format": "parity-lstm/1",', /not valid JSON/],
+    ['an array', async () => '[1,2]', /must be a JSON object/],
+    ['another format', async () => ({ ...(await good()), format: 'keras/2' }), /format is "keras\/2"/],
+    ['an unknown cell', async () => ({ ...(await good()), cell: 'gru' }), /unknown cell "gru"/],
+    ['hidden 0', async () => ({ ...(await good()), hiddenSize: 0 }), /hidden size must be an integer from 1/],
+    ['a tensor of the wrong shape', async () => {
+      const o = await good();
+      o.tensors['rnn.weight_hh_l0'].shape = [16, 5];
+      return o;
+    }, /rnn.weight_hh_l0 has shape \[16,5\], expected \[16, 4\]/],
+    ['too few numbers', async () => {
+      const o = await good();
+      o.tensors['linear.weight'].data.pop();
+      return o;
+    }, /linear.weight must have 4 numbers/],
+    ['a missing tensor', async () => {
+      const o = await good();
+      delete o.tensors['linear.bias'];
+      return o;
+    }, /missing tensor linear.bias/],
+    ['a string in the data', async () => {
+      const o = await good();
+      o.tensors['linear.bias'].data[0] = 'x';
+      return o;
+    }, /non-finite or non-number value/],
+    ['a second layer', async () => {
+      const o = await good();
+      o.tensors['rnn.weight_ih_l1'] = o.tensors['rnn.weight_ih_l0'];
+      return o;
+    }, /unexpected tensor rnn.weight_ih_l1/],
+  ])('rejects %s with a ParityError that says so', async (_what, make, message) => {
+    const input = await make();
+    await expect(Model.fromJSON(input)).rejects.toThrow(ParityError);
+    await expect(Model.fromJSON(input)).rejects.toThrow(message);
+  });
+});
+
+describe('inference', () => {
+  it('streaming in small chunks (after training with short strings) equals one whole pass, bit for bit', async () => {
+    const a = await Model.create({ cell: 'lstm', hidden: 8, seed: 3 });
+    const b = await Model.fromJSON(a.serialize());
+    b.loadBatch(randomStrings(10, 1, 5, 1)); // reserves 3 groups x 5 steps: inference now streams 5 steps a call
+    b.setParams(a.getParams());
+    const strings = randomStrings(37, 1, 500, 8);
+    expect(Array.from(b.logits(strings))).toEqual(Array.from(a.logits(strings)));
+  });
+
+  it('rejects bad strings with a ParityError', async () => {
+    const m = await Model.create();
+    expect(() => m.predict('')).toThrow(/empty/);
+    expect(() => m.predict('0121')).toThrow(/"2" at position 3/);
+    expect(() => m.loadBatch(['01', 'ab'])).toThrow(ParityError);
+  });
+
+  it('predict gives parity and the probability that the parity is 1', async () => {
+    const m = await Model.create({ seed: 1 });
+    const [p] = m.predictBatch(['0110']);
+    const z = m.logits(['0110'])[0];
+    expect(p.probability).toBeCloseTo(1 / (1 + Math.exp(-z)), 12);
+    expect(p.parity).toBe(z > 0 ? 1 : 0);
+  });
+
+  it('a training batch too large for wasm memory is a ParityError that says what to do', async () => {
+    const m = await Model.create({ hidden: 64 });
+    const huge = '1'.repeat(1_000_000);
+    expect(() => m.loadBatch([huge, huge, huge, huge, huge])).toThrow(/needs \d+ MiB of WebAssembly memory.*shorter strings/);
+    // and the model still works afterwards
+    expect(m.predict('0110').parity === 0 || m.predict('0110').parity === 1).toBe(true);
+  });
+
+  it('trace gives one hidden and cell state per bit', async () => {
+    const m = await Model.create({ hidden: 5 });
+    const t = m.trace('10110');
+    expect(t.h.length).toBe(5);
+    expect(t.c!.length).toBe(5);
+    expect(t.h[0].length).toBe(5);
+  });
+});

@@ -1,0 +1,110 @@
+// The training loop: it solves parity with the seed's settings, it is deterministic, datasets are walked in
+// epochs without repeats, and bad settings are rejected.
+import { describe, it, expect } from 'vitest';
+import { train, evaluate, validateConfig, ParityError, randomStrings, DEFAULT_CONFIG } from '../src/index.js';
+import { batchSourceForTest } from '../src/train.js';
+
+describe('train', () => {
+  it("with the seed's settings (seed 1) solves parity: 100% on 1,000 fresh strings of length 50..100, then 1,000 and 10,000", async () => {
+    const events: number[] = [];
+    const r = await train({ seed: 1 }, { onProgress: (p) => events.push(p.step) });
+    expect(r.solved).toBe(true);
+    expect(r.steps).toBeLessThanOrEqual(5000);
+    expect(r.confirmAccuracy).toBe(1);
+    expect(evaluate(r.model, { count: 1000, minLen: 50, maxLen: 100, seed: 99 }).accuracy).toBe(1);
+    // far longer than anything it saw (lengths 1..20)
+    expect(evaluate(r.model, { lengths: [1000, 10000], count: 20, seed: 5 }).accuracy).toBe(1);
+    expect(events[0]).toBe(10);
+    expect(events.at(-1)).toBe(r.steps);
+    expect(r.history.at(-1)!.solved).toBe(true);
+  });
+
+  it('is deterministic: the same seed gives bit-identical weights and the same history', async () => {
+    const cfg = { seed: 77, steps: 60, untilSolved: false, cell: 'rnn' as const, hidden: 6 };
+    const a = await train(cfg);
+    const b = await train(cfg);
+    expect(a.model.weightsHash()).toBe(b.model.weightsHash());
+    expect(a.history.map((p) => p.loss)).toEqual(b.history.map((p) => p.loss));
+    const c = await train({ ...cfg, seed: 78 });
+    expect(c.model.weightsHash()).not.toBe(a.model.weightsHash());
+  });
+
+  it('runs every step with untilSolved off, and reports every evalEvery steps', async () => {
+    const r = await train({ seed: 1, steps: 95, evalEvery: 20, untilSolved: false });
+    expect(r.steps).toBe(95);
+    expect(r.history.map((p) => p.step)).toEqual([20, 40, 60, 80, 95]);
+    for (const p of r.history) {
+      expect(p.loss).toBeGreaterThan(0);
+      expect(p.seqStepsPerSec).toBeGreaterThan(0);
+      expect(p.trainAccuracy).toBeGreaterThanOrEqual(0);
+      expect(p.genAccuracy).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('walks a fixed dataset in epochs: every string once per epoch, reshuffled', async () => {
+    const dataset = Array.from({ length: 30 }, (_, i) => (i + 1).toString(2)); // 30 distinct strings
+    const r = await train({ seed: 3, dataset, batch: 7, steps: 10, evalEvery: 5, untilSolved: false });
+    expect(r.steps).toBe(10);
+    const next = batchSourceForTest(validateConfig({ seed: 3, dataset, batch: 7 }));
+    const epoch = (): string[] => Array.from({ length: 5 }, () => next()).flat(); // 7+7+7+7+2
+    const first = epoch();
+    const second = epoch();
+    expect(first.length).toBe(30);
+    expect(new Set(first).size).toBe(30);
+    expect(new Set(second).size).toBe(30);
+    expect(second).not.toEqual(first);
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const ac = new AbortController();
+    const r = await train({ seed: 1, steps: 1_000_000, untilSolved: false }, {
+      onProgress: (p) => { if (p.step >= 50) ac.abort(); },
+      signal: ac.signal,
+    });
+    expect(r.stopped).toBe(true);
+    expect(r.steps).toBe(50);
+  });
+
+  it('continues from an initial model', async () => {
+    const first = await train({ seed: 2, steps: 30, untilSolved: false });
+    const more = await train({ seed: 2, steps: 1, untilSolved: false, evalEvery: 1 }, { init: first.model });
+    expect(more.model.weightsHash()).not.toBe(first.model.weightsHash());
+    await expect(train({ hidden: 9 }, { init: first.model })).rejects.toThrow(/hidden size 8.*hidden size 9/);
+  });
+});
+
+describe('validateConfig', () => {
+  it('fills the seed notebook defaults', () => {
+    expect(validateConfig({})).toEqual({ ...DEFAULT_CONFIG });
+  });
+  it.each([
+    [{ cell: 'gru' }, /unknown cell/],
+    [{ hidden: 0 }, /hidden size/],
+    [{ hidden: 100000 }, /hidden size/],
+    [{ lr: 0 }, /learning rate/],
+    [{ lr: -1 }, /learning rate/],
+    [{ lr: Number.NaN }, /learning rate/],
+    [{ minLen: 30, maxLen: 20 }, /min length 30 is greater than max length 20/],
+    [{ minLen: 0 }, /min length must be an integer from 1/],
+    [{ maxLen: 10_000_000 }, /max length must be an integer from 1 to 1,000,000/],
+    [{ batch: 0 }, /batch/],
+    [{ clip: 0 }, /clip/],
+    [{ seed: -1 }, /seed/],
+    [{ evalMinLen: 9, evalMaxLen: 3 }, /eval min length 9/],
+    [{ dataset: ['0101', '012'] }, /dataset string 2/],
+  ] as [object, RegExp][])('rejects %j', (bad, message) => {
+    expect(() => validateConfig(bad)).toThrow(ParityError);
+    expect(() => validateConfig(bad)).toThrow(message);
+  });
+});
+
+describe('evaluate', () => {
+  it('groups accuracy by length and counts every string', async () => {
+    const r = await train({ seed: 4, steps: 20, untilSolved: false });
+    const e = evaluate(r.model, { lengths: [3, 50], count: 40, seed: 1 });
+    expect(e.count).toBe(80);
+    expect(e.byLength.map((x) => [x.length, x.count])).toEqual([[3, 40], [50, 40]]);
+    const strings = randomStrings(10, 1, 9, 1);
+    expect(evaluate(r.model, { strings }).count).toBe(10);
+  });
+});
