@@ -3,7 +3,7 @@
 import { Model } from './model.js';
 import { ParityError } from './errors.js';
 import { validateConfig, type TrainConfig } from './config.js';
-import { makeRng, randomStringsFrom, shuffle, streamSeed, type Rng } from './data.js';
+import { checkBits, makeRng, randomStringsFrom, shuffle, streamSeed, type Rng } from './data.js';
 import { score } from './evaluate.js';
 
 export interface Progress {
@@ -45,8 +45,13 @@ export interface TrainResult {
 }
 
 export interface TrainOptions {
-  /** Called every evalEvery steps and after the last step. */
-  onProgress?: (p: Progress) => void;
+  /** Called every evalEvery steps and after the last step, with the model being trained (for diagnostics). */
+  onProgress?: (p: Progress, model: Model) => void;
+  /**
+   * Overrides where training strings come from: called once per step (1-based) for that step's batch, e.g. a
+   * curriculum whose lengths grow. The strings must be non-empty 0/1 strings; the config's sampler is then unused.
+   */
+  batches?: (step: number) => string[];
   /** Stops training between steps; the result holds the model so far. */
   signal?: AbortSignal;
   /** Start from these weights (copied; cell and hidden size must match the config). */
@@ -104,7 +109,15 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
   }
   model.setOptimizer({ kind: config.optimizer, lr: config.lr, clip: config.clip });
 
-  const nextBatch = batchSource(config);
+  const sampler = batchSource(config);
+  const nextBatch = opts.batches
+    ? (s: number): string[] => {
+        const b = opts.batches!(s);
+        if (!Array.isArray(b) || b.length === 0) throw new ParityError(`the batch for step ${s} is empty`);
+        for (const x of b) checkBits(x, 'training string');
+        return b;
+      }
+    : (): string[] => sampler();
   const evalSet = randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen);
   const confirmRng = makeRng(streamSeed(config.seed, STREAM.confirm));
   const confirm = (): number => {
@@ -127,7 +140,7 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
       stopped = true;
       break;
     }
-    const strings = nextBatch();
+    const strings = nextBatch(step + 1);
     const t0 = now();
     model.loadBatchUnchecked(strings);
     const loss = model.step();
@@ -164,7 +177,7 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
         solved: solvedAtStep !== null && confirmAccuracy === 1,
       };
       history.push(p);
-      opts.onProgress?.(p);
+      opts.onProgress?.(p, model);
       window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
       if (p.solved && config.untilSolved) break;
     }
