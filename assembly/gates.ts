@@ -49,29 +49,121 @@ export function gatesForward(z: usize, xPtr: usize, h: usize): void {
 }
 
 /**
- * Backward of gatesForward for one step, given dz (gradient at the pre-activations):
- *   dW_ih[r] += dz[r] x,  db[r] += dz[r],  dW_hh[r,k] += dz[r] hPrev[k]     (into per-lane accumulators)
- *   dhPrev[k] = sum_r W_hh[r,k] dz[r]                                         (overwritten)
- * Accumulators are summed across lanes once per backward pass (reduceAccumulators).
+ * Backward of gatesForward for one step, the part the step before needs: dhPrev[k] = sum_r W_hh[r,k] dz[r].
+ * Eight hidden units at a time, their sums kept in registers while the rows stream past.
  */
-export function gatesBackward(dhPrev: usize, dz: usize, xPtr: usize, hPrev: usize): void {
-  const x = v128.load(xPtr);
+export function gatesBackward(dhPrev: usize, dz: usize): void {
   const whh = PARAMS + (<usize>O_WHH << 2);
   const rowBytes = <usize>H << 2;
-  memory.fill(dhPrev, 0, <usize>H << 4);
+  let k = 0;
+  for (; k + 8 <= H; k += 8) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+    let w = whh + (<usize>k << 2);
+    for (let r = 0; r < GH; r++, w += rowBytes) {
+      const d = v128.load(dz + (<usize>r << 4));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d));
+      a4 = f32x4.add(a4, f32x4.mul(v128.load32_splat(w, 16), d));
+      a5 = f32x4.add(a5, f32x4.mul(v128.load32_splat(w, 20), d));
+      a6 = f32x4.add(a6, f32x4.mul(v128.load32_splat(w, 24), d));
+      a7 = f32x4.add(a7, f32x4.mul(v128.load32_splat(w, 28), d));
+    }
+    const o = dhPrev + (<usize>k << 4);
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+    v128.store(o, a4, 64);
+    v128.store(o, a5, 80);
+    v128.store(o, a6, 96);
+    v128.store(o, a7, 112);
+  }
+  for (; k < H; k++) {
+    let a = f32x4.splat(0);
+    let w = whh + (<usize>k << 2);
+    for (let r = 0; r < GH; r++, w += rowBytes) a = f32x4.add(a, f32x4.mul(v128.load32_splat(w), v128.load(dz + (<usize>r << 4))));
+    v128.store(dhPrev + (<usize>k << 4), a);
+  }
+}
+
+/**
+ * The weight-gradient part of gatesForward's backward, for one group after its backward sweep, when every step's
+ * dz is in the cache:  ACC_WHH[r,k] += sum_t dz_t[r] h_{t-1}[k],  ACC_WIH[r] += sum_t dz_t[r] x_t,
+ * ACC_B[r] += sum_t dz_t[r]   (per lane; summed across lanes by reduceAccumulators).
+ * A blocked product over t: 4 rows x 2 units of sums in registers, 6 loads per 8 multiply-adds.
+ * step(t) is the cache block of step t (stride blkBytes); dzOff and hOff locate dz and h inside it; x(t) at xBase.
+ */
+export function gatesWeightGrads(block0: usize, blkBytes: usize, T: i32, dzOff: usize, hOff: usize, xBase: usize): void {
+  // Biases and W_ih: every step.
   for (let r = 0; r < GH; r++) {
     const ro = <usize>r << 4;
-    const d = v128.load(dz + ro);
-    v128.store(ACC_B + ro, f32x4.add(v128.load(ACC_B + ro), d));
-    v128.store(ACC_WIH + ro, f32x4.add(v128.load(ACC_WIH + ro), f32x4.mul(d, x)));
-    const acc = ACC_WHH + (<usize>r * <usize>H << 4);
-    const w = whh + <usize>r * rowBytes;
-    for (let k = 0; k < H; k++) {
-      const ko = <usize>k << 4;
-      v128.store(acc + ko, f32x4.add(v128.load(acc + ko), f32x4.mul(d, v128.load(hPrev + ko))));
-      v128.store(dhPrev + ko, f32x4.add(v128.load(dhPrev + ko), f32x4.mul(v128.load32_splat(w + (<usize>k << 2)), d)));
+    let b = v128.load(ACC_B + ro);
+    let wi = v128.load(ACC_WIH + ro);
+    let p = block0 + dzOff + ro;
+    let x = xBase;
+    for (let t = 0; t < T; t++, p += blkBytes, x += 16) {
+      const d = v128.load(p);
+      b = f32x4.add(b, d);
+      wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
     }
+    v128.store(ACC_B + ro, b);
+    v128.store(ACC_WIH + ro, wi);
   }
+  // W_hh: steps 1..T-1 (h_{-1} is zero). dz of step t pairs with h of step t-1.
+  if (T < 2) return;
+  const dz0 = block0 + blkBytes + dzOff;
+  const h0 = block0 + hOff;
+  let r = 0;
+  for (; r + 4 <= GH; r += 4) {
+    let k = 0;
+    for (; k + 2 <= H; k += 2) {
+      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+      let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+      let pd = dz0 + (<usize>r << 4);
+      let ph = h0 + (<usize>k << 4);
+      for (let t = 1; t < T; t++, pd += blkBytes, ph += blkBytes) {
+        const h0v = v128.load(ph);
+        const h1v = v128.load(ph, 16);
+        const d0 = v128.load(pd);
+        const d1 = v128.load(pd, 16);
+        const d2 = v128.load(pd, 32);
+        const d3 = v128.load(pd, 48);
+        a00 = f32x4.add(a00, f32x4.mul(d0, h0v));
+        a01 = f32x4.add(a01, f32x4.mul(d0, h1v));
+        a10 = f32x4.add(a10, f32x4.mul(d1, h0v));
+        a11 = f32x4.add(a11, f32x4.mul(d1, h1v));
+        a20 = f32x4.add(a20, f32x4.mul(d2, h0v));
+        a21 = f32x4.add(a21, f32x4.mul(d2, h1v));
+        a30 = f32x4.add(a30, f32x4.mul(d3, h0v));
+        a31 = f32x4.add(a31, f32x4.mul(d3, h1v));
+      }
+      const acc = ACC_WHH + ((<usize>r * <usize>H + <usize>k) << 4);
+      const row = <usize>H << 4;
+      v128.store(acc, f32x4.add(v128.load(acc), a00));
+      v128.store(acc + 16, f32x4.add(v128.load(acc + 16), a01));
+      v128.store(acc + row, f32x4.add(v128.load(acc + row), a10));
+      v128.store(acc + row + 16, f32x4.add(v128.load(acc + row + 16), a11));
+      v128.store(acc + 2 * row, f32x4.add(v128.load(acc + 2 * row), a20));
+      v128.store(acc + 2 * row + 16, f32x4.add(v128.load(acc + 2 * row + 16), a21));
+      v128.store(acc + 3 * row, f32x4.add(v128.load(acc + 3 * row), a30));
+      v128.store(acc + 3 * row + 16, f32x4.add(v128.load(acc + 3 * row + 16), a31));
+    }
+    for (; k < H; k++) for (let i = 0; i < 4; i++) accumulateOne(r + i, k, dz0, h0, blkBytes, T);
+  }
+  for (; r < GH; r++) for (let k = 0; k < H; k++) accumulateOne(r, k, dz0, h0, blkBytes, T);
+}
+
+/** The tail of gatesWeightGrads: one (row, unit) pair. */
+function accumulateOne(r: i32, k: i32, dz0: usize, h0: usize, blkBytes: usize, T: i32): void {
+  let a = f32x4.splat(0);
+  let pd = dz0 + (<usize>r << 4);
+  let ph = h0 + (<usize>k << 4);
+  for (let t = 1; t < T; t++, pd += blkBytes, ph += blkBytes) a = f32x4.add(a, f32x4.mul(v128.load(pd), v128.load(ph)));
+  const acc = ACC_WHH + ((<usize>r * <usize>H + <usize>k) << 4);
+  v128.store(acc, f32x4.add(v128.load(acc), a));
 }
 
 // @ts-ignore: decorator

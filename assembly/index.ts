@@ -12,9 +12,9 @@
 import {
   CELL, CELL_LSTM, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
   STATE_C, DH, DC, DHP, ZEROS, Z, TC, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, DLOGITS,
-  layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec, offC, offTC, offH,
+  layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec, offC, offTC, offH, offDZ, BLK,
 } from './layout';
-import { gatesForward, gatesBackward, reduceAccumulators, clearAccumulators, refreshBiasSum } from './gates';
+import { gatesForward, gatesBackward, gatesWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './gates';
 import { lstmForward, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
 import { headForward, headBackward } from './head';
@@ -111,29 +111,32 @@ function injectHeadGradient(g: i32, t: i32, dh: usize): void {
   }
 }
 
-/** Backpropagation through time for group g, last step first. Accumulates into ACC_* . */
+/**
+ * Backpropagation through time for group g, last step first. Each step's dz goes into its cache block; the weight
+ * gradients are then summed over all steps at once (gatesWeightGrads) into ACC_*.
+ */
 function backwardGroup(g: i32, T: i32): void {
+  if (T == 0) return;
   let dh = DH;
   let dhp = DHP;
   memory.fill(DH, 0, <usize>H << 4);
   memory.fill(DC, 0, <usize>H << 4);
-  const hOff = <usize>offH() << 4;
+  const dzOff = <usize>offDZ() << 4;
   for (let t = T - 1; t >= 0; t--) {
     injectHeadGradient(g, t, dh);
     const blk = cacheAt(g, t);
-    const prev: usize = t == 0 ? 0 : cacheAt(g, t - 1);
-    const hPrev = t == 0 ? ZEROS : prev + hOff;
     if (CELL == CELL_LSTM) {
-      const cPrev = t == 0 ? ZEROS : prev + (<usize>offC() << 4);
-      lstmBackward(blk, cPrev, blk + (<usize>offTC() << 4), dh, DC, Z);
+      const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + (<usize>offC() << 4);
+      lstmBackward(blk, cPrev, blk + (<usize>offTC() << 4), dh, DC, blk + dzOff);
     } else {
-      rnnBackward(blk, dh, Z);
+      rnnBackward(blk, dh, blk + dzOff);
     }
-    gatesBackward(dhp, Z, xAt(g, t), hPrev);
+    if (t > 0) gatesBackward(dhp, blk + dzOff);
     const tmp = dh;
     dh = dhp;
     dhp = tmp;
   }
+  gatesWeightGrads(cacheAt(g, 0), <usize>BLK << 4, T, dzOff, <usize>offH() << 4, xAt(g, 0));
 }
 
 /**

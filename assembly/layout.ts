@@ -10,7 +10,10 @@
 //   LENGTHS i32[4NG]; TARGETS, LOGITS, DLOGITS f32[4NG]
 //   X       v128[NG][TCAP]              the bit of each of the group's four strings at each step (0.0 or 1.0)
 //   CACHE   v128[NG][TCAP][BLK]         what backprop needs (training only); BLK = 7H for the LSTM
-//                                       (gates i f g o after their nonlinearity, c, tanh c, h), H for the RNN (h)
+//                                       (gates i f g o after their nonlinearity, c, tanh c, h), 2H for the RNN
+//                                       (h, then dz). The backward sweep overwrites each step's LSTM gates with
+//                                       dz (the gradient at the pre-activations), once it has read them, so the
+//                                       weight gradients can be summed afterwards as one blocked product.
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
 //   work:   DH, DC, DHP, ZEROS v128[H]; Z v128[GH]; TC v128[H]
@@ -72,6 +75,8 @@ let BATCH_END: usize = 0;
 @inline export function offTC(): i32 { return 5 * H; }
 // @ts-ignore: decorator
 @inline export function offH(): i32 { return CELL == CELL_LSTM ? 6 * H : 0; }
+// @ts-ignore: decorator
+@inline export function offDZ(): i32 { return CELL == CELL_LSTM ? 0 : H; }
 
 /** Address of the cache block of group g at step t. Touches CACHE only. */
 // @ts-ignore: decorator
@@ -142,7 +147,7 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
 /** Bytes the batch region needs for `groups` groups of four strings, `steps` steps, with or without the cache. */
 export function batchBytes(groups: i32, steps: i32, train: bool): u64 {
   const g = <u64>groups, t = <u64>steps, h = <u64>H;
-  const blk: u64 = CELL == CELL_LSTM ? 7 * h : h;
+  const blk: u64 = CELL == CELL_LSTM ? 7 * h : 2 * h;
   let b: u64 = 4 * 4 * g * 4 + 64; // lengths, targets, logits, dlogits
   b += g * t * 16; // X
   if (train) b += g * t * blk * 16; // CACHE
@@ -160,7 +165,7 @@ export function layoutBatch(groups: i32, steps: i32, train: bool): i32 {
   if (need > MAX_BYTES) return 2;
   NG = groups;
   TCAP = steps;
-  BLK = CELL == CELL_LSTM ? 7 * H : H;
+  BLK = CELL == CELL_LSTM ? 7 * H : 2 * H;
   TRAIN_READY = train;
   const n4 = <usize>groups << 4; // bytes of one f32 per lane
   let p = MODEL_END;
