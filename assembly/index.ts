@@ -88,7 +88,7 @@ function forwardGroup(g: i32, T: i32): void {
     gatesForward(blk, xAt(g, t), hPrev);
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : prev + (<usize>offC() << 4);
-      lstmForward(blk, cPrev, blk + (<usize>offC() << 4), blk + (<usize>offTC() << 4), blk + hOff);
+      lstmForward(blk, cPrev, blk + (<usize>offC() << 4), blk + (<usize>offTC() << 4), blk + hOff, true);
     } else {
       rnnForward(blk, blk);
     }
@@ -206,7 +206,7 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
     const c = groupVec(STATE_C, g);
     for (let t = t0; t < T; t++) {
       gatesForward(Z, xAt(g, t - t0), h);
-      if (CELL == CELL_LSTM) lstmForward(Z, c, c, TC, h);
+      if (CELL == CELL_LSTM) lstmForward(Z, c, c, TC, h, false);
       else rnnForward(Z, h);
       captureFinal(g, t, h);
     }

@@ -6,8 +6,11 @@
 import { H } from './layout';
 import { sigmoid4, tanh4, one4 } from './activations';
 
-/** z (pre-activations) -> gates in place, then c, tanh(c) and h. c may alias cPrev (streamed inference). */
-export function lstmForward(z: usize, cPrev: usize, c: usize, tc: usize, h: usize): void {
+/**
+ * z (pre-activations) -> gates in place, then c, tanh(c) and h. c may alias cPrev (streamed inference).
+ * keep = false (inference) skips storing the gates and tanh(c), which only backprop reads.
+ */
+export function lstmForward(z: usize, cPrev: usize, c: usize, tc: usize, h: usize, keep: bool): void {
   const hb = <usize>H << 4;
   for (let j = 0; j < H; j++) {
     const o = <usize>j << 4;
@@ -15,15 +18,17 @@ export function lstmForward(z: usize, cPrev: usize, c: usize, tc: usize, h: usiz
     const gf = sigmoid4(v128.load(z + hb + o));
     const gg = tanh4(v128.load(z + 2 * hb + o));
     const go = sigmoid4(v128.load(z + 3 * hb + o));
-    v128.store(z + o, gi);
-    v128.store(z + hb + o, gf);
-    v128.store(z + 2 * hb + o, gg);
-    v128.store(z + 3 * hb + o, go);
     const cn = f32x4.add(f32x4.mul(gf, v128.load(cPrev + o)), f32x4.mul(gi, gg));
     const t = tanh4(cn);
     v128.store(c + o, cn);
-    v128.store(tc + o, t);
     v128.store(h + o, f32x4.mul(go, t));
+    if (keep) {
+      v128.store(z + o, gi);
+      v128.store(z + hb + o, gf);
+      v128.store(z + 2 * hb + o, gg);
+      v128.store(z + 3 * hb + o, go);
+      v128.store(tc + o, t);
+    }
   }
 }
 
