@@ -85,11 +85,11 @@ function forwardGroup(g: i32, T: i32): void {
     const blk = cacheAt(g, t);
     const prev: usize = t == 0 ? 0 : cacheAt(g, t - 1);
     const hPrev = t == 0 ? ZEROS : prev + hOff;
-    gatesForward(blk, xAt(g, t), hPrev);
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : prev + (<usize>offC() << 4);
-      lstmForward(blk, cPrev, blk + (<usize>offC() << 4), blk + (<usize>offTC() << 4), blk + hOff, true);
+      lstmForward(xAt(g, t), hPrev, cPrev, blk, blk + (<usize>offC() << 4), blk + (<usize>offTC() << 4), blk + hOff, true);
     } else {
+      gatesForward(blk, xAt(g, t), hPrev);
       rnnForward(blk, blk);
     }
     captureFinal(g, t, blk + hOff);
@@ -205,9 +205,14 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
     const h = groupVec(STATE_H, g);
     const c = groupVec(STATE_C, g);
     for (let t = t0; t < T; t++) {
-      gatesForward(Z, xAt(g, t - t0), h);
-      if (CELL == CELL_LSTM) lstmForward(Z, c, c, TC, h, false);
-      else rnnForward(Z, h);
+      if (CELL == CELL_LSTM) {
+        // h cannot be updated in place (every unit reads all of hPrev): new h into Z, then copied back.
+        lstmForward(xAt(g, t - t0), h, c, Z, c, TC, Z, false);
+        memory.copy(h, Z, <usize>H << 4);
+      } else {
+        gatesForward(Z, xAt(g, t - t0), h);
+        rnnForward(Z, h);
+      }
       captureFinal(g, t, h);
     }
   }

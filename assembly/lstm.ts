@@ -1,32 +1,52 @@
 // The LSTM cell's pointwise part, forward and backward side by side (PyTorch's gate order i, f, g, o):
 //   i = sigmoid(z_i), f = sigmoid(z_f), g = tanh(z_g), o = sigmoid(z_o)
 //   c = f * c_prev + i * g,  h = o * tanh(c)
-// Each v128 holds the four strings of a group. Pointers: z, gates: v128[4H] (rows i|f|g|o); others v128[H].
+// Each v128 holds the four strings of a group. Pointers: gates, dz: v128[4H] (rows i|f|g|o); others v128[H].
 
-import { H } from './layout';
+import { H, PARAMS, BSUM, O_WIH, O_WHH } from './layout';
 import { sigmoid4, tanh4, one4 } from './activations';
 
 /**
- * z (pre-activations) -> gates in place, then c, tanh(c) and h. c may alias cPrev (streamed inference).
- * keep = false (inference) skips storing the gates and tanh(c), which only backprop reads.
+ * One LSTM step for a group of four strings, the gate products fused with the pointwise part: for each unit j the
+ * four rows i, f, g, o are summed in registers (four independent chains), activated, and turned into c and h at
+ * once, so pre-activations never go through memory. h must not alias hPrev (other units still read it); c may
+ * alias cPrev. keep = false (inference) skips storing the gates and tanh(c), which only backprop reads.
  */
-export function lstmForward(z: usize, cPrev: usize, c: usize, tc: usize, h: usize, keep: bool): void {
-  const hb = <usize>H << 4;
+export function lstmForward(xPtr: usize, hPrev: usize, cPrev: usize, gates: usize, c: usize, tc: usize, h: usize, keep: bool): void {
+  const x = v128.load(xPtr);
+  const hb = <usize>H << 4; // bytes of one gate block of v128s
+  const rb = <usize>H << 2; // bytes of one gate block of f32s (bias, W_ih), or of one W_hh row
+  const wih = PARAMS + (<usize>O_WIH << 2);
+  const whh = PARAMS + (<usize>O_WHH << 2);
+  const gateRows = <usize>H * rb; // bytes of one gate's H rows of W_hh
   for (let j = 0; j < H; j++) {
+    const jf = <usize>j << 2;
+    let zi = f32x4.add(v128.load32_splat(BSUM + jf), f32x4.mul(v128.load32_splat(wih + jf), x));
+    let zf = f32x4.add(v128.load32_splat(BSUM + rb + jf), f32x4.mul(v128.load32_splat(wih + rb + jf), x));
+    let zg = f32x4.add(v128.load32_splat(BSUM + 2 * rb + jf), f32x4.mul(v128.load32_splat(wih + 2 * rb + jf), x));
+    let zo = f32x4.add(v128.load32_splat(BSUM + 3 * rb + jf), f32x4.mul(v128.load32_splat(wih + 3 * rb + jf), x));
+    let w = whh + <usize>j * rb; // row j of the i block; the f, g, o rows follow at gateRows strides
+    for (let k = 0; k < H; k++, w += 4) {
+      const hk = v128.load(hPrev + (<usize>k << 4));
+      zi = f32x4.add(zi, f32x4.mul(v128.load32_splat(w), hk));
+      zf = f32x4.add(zf, f32x4.mul(v128.load32_splat(w + gateRows), hk));
+      zg = f32x4.add(zg, f32x4.mul(v128.load32_splat(w + 2 * gateRows), hk));
+      zo = f32x4.add(zo, f32x4.mul(v128.load32_splat(w + 3 * gateRows), hk));
+    }
+    const gi = sigmoid4(zi);
+    const gf = sigmoid4(zf);
+    const gg = tanh4(zg);
+    const go = sigmoid4(zo);
     const o = <usize>j << 4;
-    const gi = sigmoid4(v128.load(z + o));
-    const gf = sigmoid4(v128.load(z + hb + o));
-    const gg = tanh4(v128.load(z + 2 * hb + o));
-    const go = sigmoid4(v128.load(z + 3 * hb + o));
     const cn = f32x4.add(f32x4.mul(gf, v128.load(cPrev + o)), f32x4.mul(gi, gg));
     const t = tanh4(cn);
     v128.store(c + o, cn);
     v128.store(h + o, f32x4.mul(go, t));
     if (keep) {
-      v128.store(z + o, gi);
-      v128.store(z + hb + o, gf);
-      v128.store(z + 2 * hb + o, gg);
-      v128.store(z + 3 * hb + o, go);
+      v128.store(gates + o, gi);
+      v128.store(gates + hb + o, gf);
+      v128.store(gates + 2 * hb + o, gg);
+      v128.store(gates + 3 * hb + o, go);
       v128.store(tc + o, t);
     }
   }

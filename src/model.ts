@@ -284,6 +284,11 @@ export class Model {
     }
   }
 
+  /** A non-zero status from the core means the JS side broke the contract: a bug, not bad input. */
+  private check(what: string, status: number): void {
+    if (status !== 0) throw new Error(`parity-lstm core refused ${what} (status ${status}): the batch exceeds its reservation; this is a bug`);
+  }
+
   private requireBatch(): number {
     if (this.loaded === 0) throw new Error('no training batch is loaded: call loadBatch first (inference reuses its memory)');
     return this.loaded;
@@ -350,11 +355,11 @@ export class Model {
     for (let i0 = 0; i0 < n; i0 += perBatch) {
       const Bs = Math.min(perBatch, n - i0);
       const maxLen = strings[order[i0]].length;
-      this.core.call('inferBegin', () => ex.inferBegin(Bs));
+      this.check('inferBegin', this.core.call('inferBegin', () => ex.inferBegin(Bs)));
       for (let t0 = 0; t0 < maxLen; t0 += stride) {
         const steps = Math.min(stride, maxLen - t0);
         this.writeStrings(strings, order, i0, Bs, t0, steps);
-        this.core.call('inferChunk', () => ex.inferChunk(Bs, t0, steps));
+        this.check('inferChunk', this.core.call('inferChunk', () => ex.inferChunk(Bs, t0, steps)));
       }
       this.core.call('inferEnd', () => ex.inferEnd(Bs));
       const lg = ex.logitsPtr() >> 2;
