@@ -1,5 +1,7 @@
 // The affine part every cell shares, forward and backward side by side:
 //   z[r] = b_ih[r] + b_hh[r] + W_ih[r] x + sum_k W_hh[r,k] h[k]      for the G*H gate rows r
+// The RNN calls gatesForward; the LSTM computes the same sums fused into its step (lstm.ts), and both use the
+// backward half here.
 // SIMD lanes run across the batch: each v128 holds one quantity for the four strings of a group, and weights are
 // splatted (v128.load32_splat), so every lane does useful work whatever H is.
 // Pointers: z, dz: v128[GH]; h, hPrev, dhPrev: v128[H]; xPtr: v128, the group's four input bits.
