@@ -1,0 +1,320 @@
+// The demo page in Chromium: it trains in a worker until solved, predicts what Node predicts, loads a model trained
+// in Node, produces bit-identical weights to Node for the same settings and seed, stays responsive while training,
+// turns bad input into a message, and a plain Vite app that depends on the built package works.
+//
+// Needs Debian's Chromium at /usr/bin/chromium (CI installs it) and a built package (`npm test` builds first).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { train, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
+import { serveStatic, type StaticServer } from './browser/serve.js';
+
+// What the demo page exposes for tests (web/src/main.ts): the library and the page's current model.
+declare global {
+  interface Window {
+    __parity: { model(): Model | null };
+  }
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+let browser: Browser;
+let server: StaticServer;
+let tmp: string;
+
+/** Why the browser tests cannot run here, if they cannot: every test then fails with it (a skip would hide it). */
+let missing: string | null = null;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    missing = `the browser tests need Chromium at ${CHROMIUM}: apt-get install chromium (CI does this)`;
+  } else if (!existsSync(join(ROOT, 'src/generated/core-wasm.ts')) || !existsSync(join(ROOT, 'dist/index.js'))) {
+    missing = 'the package is not built (src/generated/core-wasm.ts or dist/index.js is missing): run npm run build (npm test does)';
+  }
+  if (missing) return;
+  tmp = await mkdtemp(join(tmpdir(), 'parity-browser-'));
+  await build({
+    configFile: join(ROOT, 'web/vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir: join(tmp, 'web'), emptyOutDir: true },
+  });
+  server = await serveStatic(join(tmp, 'web'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+// ---- helpers ---------------------------------------------------------------------------------------------------
+
+const byId = (id: string): string => `[data-testid="${id}"]`;
+
+interface Opened {
+  page: Page;
+  /** Uncaught errors and console errors seen so far. */
+  problems: string[];
+}
+
+async function open(url?: string, waitReady = true): Promise<Opened> {
+  if (missing) throw new Error(missing);
+  url ??= server.url;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  if (waitReady) await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
+  return { page, problems };
+}
+
+async function text(page: Page, id: string): Promise<string> {
+  return (await page.locator(byId(id)).textContent()) ?? '';
+}
+
+async function waitText(page: Page, id: string, re: RegExp, timeout = 10_000): Promise<string> {
+  await page.waitForFunction(
+    ([sel, src, flags]) => new RegExp(src, flags).test(document.querySelector(sel)?.textContent ?? ''),
+    [byId(id), re.source, re.flags] as const,
+    { timeout },
+  );
+  return text(page, id);
+}
+
+/** Fills the settings form; untouched fields keep the page's defaults (the library's DEFAULT_CONFIG). */
+async function fillSettings(page: Page, c: Partial<TrainConfig>): Promise<void> {
+  const fields: [keyof TrainConfig, string][] = [
+    ['hidden', 'hidden'], ['lr', 'lr'], ['batch', 'batch'], ['steps', 'steps'], ['minLen', 'min-len'],
+    ['maxLen', 'max-len'], ['evalMinLen', 'eval-min-len'], ['evalMaxLen', 'eval-max-len'], ['seed', 'seed'],
+  ];
+  for (const [key, id] of fields) if (c[key] !== undefined) await page.fill(byId(id), String(c[key]));
+  if (c.cell) await page.selectOption(byId('cell'), c.cell);
+  if (c.optimizer) await page.selectOption(byId('optimizer'), c.optimizer);
+  if (c.untilSolved !== undefined) await page.setChecked(byId('until-solved'), c.untilSolved);
+}
+
+/** Types bits and returns the prediction text once it has been updated for them. */
+async function predictIn(page: Page, bits: string): Promise<string> {
+  await page.fill(byId('bits'), bits);
+  await page.waitForFunction(
+    ([sel, b]) => (document.querySelector(sel) as HTMLElement | null)?.dataset.bits === b,
+    [byId('prediction'), bits] as const,
+    { timeout: 5000 },
+  );
+  return text(page, 'prediction');
+}
+
+const shown = (p: { parity: number; probability: number }): string => `${p.parity} (p = ${p.probability.toFixed(4)})`;
+
+// ---- the demo page ---------------------------------------------------------------------------------------------
+
+describe('demo page in Chromium', () => {
+  it('trains with the default settings until solved, with the weights Node gets, and predicts parity', async () => {
+    const { page, problems } = await open();
+    expect(await text(page, 'status')).not.toMatch(/solved/i);
+    await fillSettings(page, { seed: 7 });
+    await page.click(byId('train'));
+    const status = await waitText(page, 'status', /solved/i, 60_000);
+    expect(status).toMatch(/^Solved/);
+    expect(await text(page, 'gen-accuracy')).toBe('100%');
+    expect(await text(page, 'speed')).toMatch(/^\d[\d.]* [kM]?$|^\d+$/);
+    await waitText(page, 'model-info', /Trained here/);
+
+    // Determinism across runtimes: the same seed and settings give bit-identical weights in Node.
+    const node = await train({ seed: 7 });
+    expect(node.solved).toBe(true);
+    const hash = await text(page, 'weights-hash');
+    expect(hash).toBe(node.model.weightsHash());
+    expect(await page.evaluate(() => window.__parity.model()!.weightsHash())).toBe(hash);
+    expect(status).toContain(`step ${node.solvedAtStep!.toLocaleString('en-US')}`);
+
+    // Typed strings: the predicted parity is the true one, and the probability is Node's to 4 decimals.
+    const strings = ['1', '0', '11', '1101001', '0000000000', ...randomStrings(3, 50, 300, 99)];
+    for (const s of strings) {
+      const got = await predictIn(page, s);
+      expect(got.startsWith(String(parity(s))), `${s}: ${got}`).toBe(true);
+      expect(got).toBe(shown(node.model.predict(s)));
+    }
+    // A long string: predicted over all of it, heat map over its last 200 bits.
+    const long = randomStrings(1, 3000, 3000, 5)[0];
+    expect((await predictIn(page, long)).startsWith(String(parity(long)))).toBe(true);
+    expect(await text(page, 'heatmap-note')).toContain('last 200 of 3,000 bits');
+    expect(await page.locator(byId('heatmap')).isVisible()).toBe(true);
+
+    // Download: the CLI's JSON, which reads back to the same weights.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('download'))]);
+    expect(download.suggestedFilename()).toBe('model.json');
+    const saved = await Model.fromJSON(await readFile((await download.path())!, 'utf8'));
+    expect(saved.weightsHash()).toBe(hash);
+
+    // The picture: a solved run with a short string's heat map.
+    await predictIn(page, '110100111001011101');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser.png'), fullPage: true });
+    expect(await page.locator(byId('error')).isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('gives bit-identical weights to Node with non-default settings', async () => {
+    const { page, problems } = await open();
+    const config: Partial<TrainConfig> = {
+      cell: 'rnn', hidden: 12, lr: 0.02, optimizer: 'adam', batch: 16, steps: 300, minLen: 2, maxLen: 12,
+      evalMinLen: 20, evalMaxLen: 40, untilSolved: false, seed: 4_000_000_123,
+    };
+    await fillSettings(page, config);
+    await page.click(byId('train'));
+    await waitText(page, 'model-info', /Trained here: rnn, 12 hidden units, seed 4000000123/, 30_000);
+    const node = await train(config);
+    expect(node.steps).toBe(300);
+    expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+    expect(await text(page, 'step')).toBe('300');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('loads a model trained in Node and predicts exactly what Node predicts', async () => {
+    const { page, problems } = await open();
+    const { model } = await train({ seed: 3 });
+    const file = join(tmp, 'cli-model.json');
+    await writeFile(file, model.serialize());
+    await page.setInputFiles(byId('model-file'), file);
+    await waitText(page, 'model-info', /Loaded cli-model\.json: lstm, 8 hidden units/);
+    expect(await text(page, 'weights-hash')).toBe(model.weightsHash());
+    const strings = ['1', '10', '0110', '111000111', ...randomStrings(4, 20, 120, 11)];
+    for (const s of strings) expect(await predictIn(page, s)).toBe(shown(model.predict(s)));
+    // Exactly, not just to 4 decimals: same wasm, same float32 arithmetic.
+    const inPage = await page.evaluate((ss) => window.__parity.model()!.predictBatch(ss), strings);
+    expect(inPage).toEqual(model.predictBatch(strings));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('stays responsive while training and stops on Stop', async () => {
+    const { page, problems } = await open();
+    await fillSettings(page, { hidden: 32, steps: 1_000_000, untilSolved: false, seed: 5 });
+    // A main-thread timer: if training blocked the page, its ticks would stall.
+    await page.evaluate(() => {
+      const w = window as unknown as { ticks: number[] };
+      w.ticks = [];
+      setInterval(() => w.ticks.push(performance.now()), 10);
+    });
+    await page.click(byId('train'));
+    await waitText(page, 'status', /Training… step/, 10_000);
+    const t0 = await page.evaluate(() => performance.now());
+    const step0 = Number((await text(page, 'step')).replace(/,/g, ''));
+    await page.waitForTimeout(1500);
+    const step1 = Number((await text(page, 'step')).replace(/,/g, ''));
+    const ticks = await page.evaluate((since) => (window as unknown as { ticks: number[] }).ticks.filter((t) => t >= since), t0);
+    expect(step1).toBeGreaterThan(step0); // progress keeps arriving
+    let maxGap = 0;
+    for (let i = 1; i < ticks.length; i++) maxGap = Math.max(maxGap, ticks[i] - ticks[i - 1]);
+    expect(ticks.length).toBeGreaterThan(50);
+    expect(maxGap).toBeLessThan(200);
+    expect(await page.locator(byId('train')).isDisabled()).toBe(true);
+
+    await page.click(byId('stop'));
+    // It solved early on (the chart marks the moment) and kept training: --no-until-solved.
+    expect(await waitText(page, 'status', /^Stopped at step/, 5000)).toMatch(/solved ✓ at step \d+/);
+    await waitText(page, 'model-info', /Trained here: lstm, 32 hidden units/);
+    expect(await page.locator(byId('train')).isEnabled()).toBe(true);
+    expect(await page.locator(byId('stop')).isDisabled()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a clear message for bad input and keeps working', async () => {
+    const { page, problems } = await open();
+    const error = page.locator(byId('error'));
+
+    await page.fill(byId('bits'), '10201');
+    expect(await waitText(page, 'error', /only 0 and 1/)).toContain('"2" at position 3');
+    expect(await text(page, 'prediction')).toBe('–');
+    await page.fill(byId('bits'), '');
+    expect(await waitText(page, 'error', /empty/)).toMatch(/^Bits: /);
+    await page.fill(byId('bits'), '1 0 1 1');
+    await waitText(page, 'truth', /4 bits, 3 ones: parity 1/);
+    expect(await error.isVisible()).toBe(false);
+
+    await page.setInputFiles(byId('model-file'), { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "parity-lstm/1", "cell": ') });
+    expect(await waitText(page, 'error', /Could not load broken\.json/)).toMatch(/not valid JSON/);
+    await page.setInputFiles(byId('model-file'), { name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "keras"}') });
+    expect(await waitText(page, 'error', /Could not load other\.json/)).toMatch(/format/);
+    expect(await text(page, 'model-info')).toBe('No model yet.');
+
+    await fillSettings(page, { hidden: 0 });
+    await page.click(byId('train'));
+    expect(await waitText(page, 'error', /Settings: /)).toMatch(/hidden size must be an integer from 1 to 1024, not 0/);
+    await page.fill(byId('lr'), '');
+    await page.fill(byId('hidden'), '8');
+    await page.click(byId('train'));
+    expect(await waitText(page, 'error', /learning rate is empty/)).not.toMatch(/hidden size/);
+    await fillSettings(page, { lr: 0.01, minLen: 30, maxLen: 20 });
+    await page.click(byId('train'));
+    await waitText(page, 'error', /min length 30 is greater than max length 20/);
+    expect(await page.locator(byId('train')).isEnabled()).toBe(true);
+
+    // Fixed settings train as usual; the settings message goes, the file message stays until a file loads.
+    await fillSettings(page, { minLen: 1, seed: 2 });
+    await page.click(byId('train'));
+    await waitText(page, 'status', /solved/i, 60_000);
+    expect(await text(page, 'error')).not.toMatch(/Settings/);
+    expect((await predictIn(page, '1011')).startsWith('1')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+// ---- a plain Vite app that depends on the built package --------------------------------------------------------
+
+describe('the built package in a Vite app', () => {
+  it('resolves parity-lstm through its exports with no configuration and runs in Chromium', async () => {
+    // The consumer lives inside the repo (test-artifacts/, gitignored) with node_modules/parity-lstm holding exactly
+    // the files `npm pack` would publish: the package's `files` and `exports` are what get tested, and its
+    // dependencies (pure-rand) resolve from the repo's node_modules, as they would next to an installed copy.
+    if (missing) throw new Error(missing);
+    await mkdir(ARTIFACTS, { recursive: true });
+    const app = await mkdtemp(join(ARTIFACTS, 'consumer-'));
+    try {
+      await cp(join(ROOT, 'test/browser/consumer'), app, { recursive: true });
+      const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }));
+      const pkgDir = join(app, 'node_modules', 'parity-lstm');
+      for (const { path } of pack[0].files as { path: string }[]) {
+        await mkdir(dirname(join(pkgDir, path)), { recursive: true });
+        await copyFile(join(ROOT, path), join(pkgDir, path));
+      }
+      await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir: join(app, 'dist') } });
+      const served = await serveStatic(join(app, 'dist'));
+      try {
+        const { page, problems } = await open(served.url, false);
+        const got = await waitText(page, 'prediction', /^\d|error/, 20_000);
+        const node = await train({ seed: 1 });
+        expect(got).toBe(shown(node.model.predict('1101001')));
+        expect(got.startsWith(String(parity('1101001')))).toBe(true);
+        expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+        expect(problems).toEqual([]);
+        await page.close();
+      } finally {
+        await served.close();
+      }
+    } finally {
+      await rm(app, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,29 @@
+// Messages between the page and the training worker. Everything here is structured-clone safe.
+
+import type { Progress, TrainConfig } from 'parity-lstm';
+
+export type ToWorker =
+  /** Start training with a validated config (the page validates first, so bad settings never reach the worker). */
+  | { type: 'train'; config: TrainConfig }
+  /** Stop between steps; the worker answers with 'done' for the model so far. */
+  | { type: 'stop' };
+
+export type FromWorker =
+  /** Progress events since the last message, batched so a fast run does not flood the page (about 10 a second). */
+  | { type: 'progress'; points: Progress[] }
+  | {
+      type: 'done';
+      /** The trained model as parity-lstm/1 JSON text (what the CLI writes): the page loads it for predictions. */
+      model: string;
+      /** weightsHash() of the model in the worker, before the trip through JSON. */
+      hash: string;
+      solved: boolean;
+      stopped: boolean;
+      steps: number;
+      solvedAtStep: number | null;
+      seconds: number;
+      wallSeconds: number;
+      confirmAccuracy: number;
+    }
+  /** userError: a ParityError (bad settings, divergence); otherwise a bug. */
+  | { type: 'error'; message: string; userError: boolean };
