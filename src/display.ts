@@ -1,0 +1,416 @@
+// What the CLI shows a person: numbers, progress lines, the live bar, the summary with its curves, the table of an
+// evaluation, prediction lines. Pure formatting: no node:* imports, no process globals; the CLI decides where the
+// text goes and whether it is coloured (a terminal, and NO_COLOR unset).
+
+import { SingleBar } from 'cli-progress';
+import * as asciichart from 'asciichart';
+import type { Progress, LengthRow } from './index.js';
+
+// ---- colour ------------------------------------------------------------------------------------------------------
+
+export interface Colors {
+  enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  magenta(s: string): string;
+  /** Raw ANSI codes for asciichart series ('' when colour is off). */
+  code: { cyan: string; magenta: string; yellow: string };
+}
+
+/** Plain SGR codes; with colour off every function is the identity. */
+export function makeColors(enabled: boolean): Colors {
+  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return {
+    enabled,
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    red: wrap(31, 39),
+    green: wrap(32, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+    magenta: wrap(35, 39),
+    code: enabled
+      ? { cyan: asciichart.cyan, magenta: asciichart.magenta, yellow: asciichart.yellow }
+      : { cyan: '', magenta: '', yellow: '' },
+  };
+}
+
+/** Visible width of a string that may hold ANSI colour codes. */
+export function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+const padEndV = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - visibleLength(s)));
+const padStartV = (s: string, n: number): string => ' '.repeat(Math.max(0, n - visibleLength(s))) + s;
+
+// ---- numbers -----------------------------------------------------------------------------------------------------
+
+/** 1234567 -> "1,234,567" */
+export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** 0.9876 -> "98.8%" (exactly 1 -> "100%" only when it is exactly 1, so 99.96% never reads as 100%). */
+export function pct(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x === 1) return '100%';
+  const s = (x * 100).toFixed(1);
+  return (s === '100.0' ? '99.9' : s) + '%';
+}
+
+/** A loss: 4 significant digits, scientific below 0.001. */
+export function lossStr(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2);
+  return x.toFixed(4);
+}
+
+/** Sequence steps per second: "820k", "7.41M". */
+export function rate(x: number): string {
+  if (!Number.isFinite(x) || x <= 0) return '—';
+  if (x >= 1e9) return (x / 1e9).toFixed(2) + 'G';
+  if (x >= 1e6) return (x / 1e6).toFixed(2) + 'M';
+  if (x >= 1e3) return (x / 1e3).toFixed(0) + 'k';
+  return x.toFixed(0);
+}
+
+/** Seconds as "0.42 s", "12.3 s", "4 min 05 s", "1 h 02 min". */
+export function duration(sec: number): string {
+  if (!Number.isFinite(sec) || sec < 0) return '—';
+  if (sec < 10) return `${sec.toFixed(2)} s`;
+  if (sec < 60) return `${sec.toFixed(1)} s`;
+  const m = Math.floor(sec / 60);
+  if (m < 60) return `${m} min ${String(Math.floor(sec % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** A bit string for display: at most `max` characters, long ones as "0110…1011 (1,000 bits)". */
+export function shortenBits(bits: string, max = 40): string {
+  if (bits.length <= max) return bits;
+  const label = ` (${int(bits.length)} bits)`;
+  const keep = Math.max(4, max - label.length - 1);
+  const head = Math.ceil(keep / 2);
+  const tail = keep - head;
+  return `${bits.slice(0, head)}…${bits.slice(bits.length - tail)}${label}`;
+}
+
+/** Quotes arguments for a POSIX shell only where needed, so a printed command can be pasted back. */
+export function shellJoin(args: string[]): string {
+  return args.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+// ---- progress ----------------------------------------------------------------------------------------------------
+
+/** One plain progress line, for logs: fixed-width columns so consecutive lines align. */
+export function progressLine(p: Progress, steps: number, c: Colors): string {
+  const w = int(steps).length;
+  return [
+    `step ${padStartV(int(p.step), w)}/${int(steps)}`,
+    `loss ${lossStr(p.loss).padStart(8)}`,
+    `train ${pct(p.trainAccuracy).padStart(6)}`,
+    `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
+    `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
+    duration(p.elapsedSec).padStart(9),
+  ].join('  ');
+}
+
+const colorAcc = (s: string, x: number, c: Colors): string => (x === 1 ? c.green(s) : x < 0.6 ? s : c.yellow(s));
+
+/** The live bar on a terminal (cli-progress), redrawn in place at most 10 times a second. */
+export class LiveBar {
+  private bar: SingleBar;
+  private started = false;
+
+  constructor(
+    private readonly total: number,
+    stream: NodeJS.WritableStream,
+    private readonly c: Colors,
+  ) {
+    this.bar = new SingleBar({
+      stream,
+      fps: 10,
+      hideCursor: true,
+      clearOnComplete: false,
+      linewrap: false,
+      format: (_opts, params, payload: { p?: Progress }) => this.render(params.value, payload.p),
+    });
+  }
+
+  private render(value: number, p: Progress | undefined): string {
+    const c = this.c;
+    const width = 24;
+    const frac = this.total > 0 ? Math.min(1, value / this.total) : 0;
+    const full = Math.round(frac * width);
+    const bar = c.cyan('█'.repeat(full)) + c.dim('░'.repeat(width - full));
+    const w = int(this.total).length;
+    const parts = [`${bar} ${padStartV(int(value), w)}/${int(this.total)}`];
+    if (p) {
+      parts.push(
+        `loss ${lossStr(p.loss).padStart(8)}`,
+        `train ${pct(p.trainAccuracy).padStart(6)}`,
+        `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
+        `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
+        duration(p.elapsedSec).padStart(9),
+      );
+    } else {
+      parts.push(c.dim('starting…'));
+    }
+    return parts.join(c.dim(' │ '));
+  }
+
+  update(p: Progress): void {
+    if (!this.started) {
+      this.bar.start(this.total, p.step, { p });
+      this.started = true;
+    } else {
+      this.bar.update(p.step, { p });
+    }
+  }
+
+  start(): void {
+    if (!this.started) {
+      this.bar.start(this.total, 0, {});
+      this.started = true;
+    }
+  }
+
+  stop(): void {
+    if (this.started) {
+      this.bar.stop();
+      this.started = false;
+    }
+  }
+}
+
+// ---- curves ------------------------------------------------------------------------------------------------------
+
+/** Averages `values` into at most `width` buckets of (almost) equal size. */
+export function downsample(values: number[], width: number): number[] {
+  if (values.length <= width) return values.slice();
+  const out: number[] = [];
+  for (let b = 0; b < width; b++) {
+    const lo = Math.floor((b * values.length) / width);
+    const hi = Math.max(lo + 1, Math.floor(((b + 1) * values.length) / width));
+    let s = 0;
+    for (let i = lo; i < hi; i++) s += values[i];
+    out.push(s / (hi - lo));
+  }
+  return out;
+}
+
+/** A line under a chart, "└ step 10 ... step 640 ┘" aligned with the plotted columns. */
+function xAxis(chart: string, columns: number, first: number, last: number, c: Colors): string {
+  const firstLine = chart.split('\n')[0];
+  const axisAt = Math.max(0, [...firstLine].findIndex((ch) => ch === '┤' || ch === '┼'));
+  const left = `└ step ${int(first)}`;
+  const right = `step ${int(last)}`;
+  const span = Math.max(left.length + right.length + 1, columns + 1);
+  return ' '.repeat(axisAt) + c.dim(left + ' '.repeat(span - left.length - right.length) + right);
+}
+
+/**
+ * The curves of a run, drawn in the terminal: the training loss (log scale), then training and generalisation
+ * accuracy together. Each is averaged down to at most `columns` points.
+ */
+export function renderCurves(history: Progress[], c: Colors, columns = 70, indent = '  '): string {
+  if (history.length < 2) return `${indent}${c.dim('(too few evaluations to draw curves)')}`;
+  const first = history[0].step;
+  const last = history[history.length - 1].step;
+  const loss = downsample(
+    history.map((p) => Math.log10(Math.max(p.loss, 1e-7))),
+    columns,
+  );
+  const train = downsample(history.map((p) => p.trainAccuracy * 100), columns);
+  const gen = downsample(history.map((p) => p.genAccuracy * 100), columns);
+  const pad = indent + '  ';
+
+  const lossChart = asciichart.plot(loss, {
+    height: 8,
+    padding: '        ',
+    colors: [c.code.yellow || undefined],
+    format: (x: number) => formatLossLabel(10 ** x).padStart(8),
+  });
+  const lo = Math.min(...train, ...gen);
+  const accMin = Math.max(0, Math.floor(lo / 10) * 10);
+  const accChart = asciichart.plot([train, gen], {
+    height: 8,
+    min: accMin,
+    max: 100,
+    padding: '        ',
+    colors: [c.code.cyan || undefined, c.code.magenta || undefined],
+    format: (x: number) => `${x.toFixed(0)}%`.padStart(8),
+  });
+  const indentLines = (s: string): string =>
+    s
+      .split('\n')
+      .map((l) => pad + l)
+      .join('\n');
+  const legend = `${c.cyan('── train')}  ${c.magenta('── gen')}`;
+  return [
+    `${indent}${c.bold('loss')} ${c.dim('(training batches, log scale)')}`,
+    indentLines(lossChart),
+    pad + xAxis(lossChart, loss.length, first, last, c),
+    '',
+    `${indent}${c.bold('accuracy')}  ${legend}`,
+    indentLines(accChart),
+    pad + xAxis(accChart, train.length, first, last, c),
+  ].join('\n');
+}
+
+function formatLossLabel(v: number): string {
+  if (v >= 0.01) return v.toFixed(3);
+  return v.toExponential(0);
+}
+
+// ---- summary -----------------------------------------------------------------------------------------------------
+
+export interface SummaryInfo {
+  solved: boolean;
+  stopped: boolean;
+  steps: number;
+  maxSteps: number;
+  solvedAtStep: number | null;
+  seconds: number;
+  wallSeconds: number;
+  confirmAccuracy: number;
+  confirmCount: number;
+  evalCount: number;
+  evalMinLen: number;
+  evalMaxLen: number;
+  last: Progress | null;
+  seed: number;
+  seedWasRandom: boolean;
+  rerun: string;
+}
+
+/** Label/value rows with the labels padded to one width. */
+export function rows(pairs: [string, string][], c: Colors, indent = '    '): string {
+  const w = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${indent}${c.dim(k.padEnd(w))}  ${v}`).join('\n');
+}
+
+export function renderSummary(s: SummaryInfo, c: Colors): string {
+  let head: string;
+  if (s.solved) {
+    const at = s.solvedAtStep ?? s.steps;
+    head = c.green(c.bold(`✔ solved at step ${int(at)}`));
+    if (s.steps !== at) head += c.green(` (ran ${int(s.steps)} steps)`);
+    if (s.stopped) head += c.yellow(' · interrupted');
+  } else if (s.stopped) {
+    head = c.yellow(c.bold(`■ stopped at step ${int(s.steps)}`)) + c.yellow(' (interrupted), not solved');
+  } else {
+    head = c.red(c.bold(`✘ not solved`)) + c.red(` after ${int(s.steps)} steps`);
+    if (s.steps >= s.maxSteps) head += c.dim(' (the most --steps allows)');
+  }
+  head += c.dim(` · ${duration(s.seconds)} training · ${duration(s.wallSeconds)} in all`);
+  const confirmOk = s.confirmAccuracy === 1;
+  const lines: [string, string][] = [
+    [
+      'confirm accuracy',
+      `${(confirmOk ? c.green : c.yellow)(pct(s.confirmAccuracy))}  ${c.dim(
+        `on ${int(s.confirmCount)} fresh strings of ${int(s.evalMinLen)}..${int(s.evalMaxLen)} bits`,
+      )}`,
+    ],
+  ];
+  if (s.last) {
+    lines.push(
+      ['gen accuracy', `${pct(s.last.genAccuracy)}  ${c.dim(`on the ${int(s.evalCount)} strings checked every evaluation`)}`],
+      ['train accuracy', `${pct(s.last.trainAccuracy)}  ${c.dim('last training batches')}`],
+      ['loss', `${lossStr(s.last.loss)}  ${c.dim('last training batches')}`],
+      ['speed', `${rate(s.last.seqStepsPerSec)} seq-steps/s`],
+    );
+  }
+  lines.push(['seed', `${s.seed}${s.seedWasRandom ? c.dim(' (chosen at random)') : ''}`], ['rerun', c.cyan(s.rerun)]);
+  return `  ${head}\n${rows(lines, c)}`;
+}
+
+// ---- evaluation --------------------------------------------------------------------------------------------------
+
+export interface GroupRow {
+  from: number;
+  to: number;
+  count: number;
+  correct: number;
+  accuracy: number;
+}
+
+/**
+ * Rows by length, merged into at most `maxRows` groups of consecutive length ranges of equal width when there are
+ * more distinct lengths than that.
+ */
+export function groupByLength(byLength: LengthRow[], maxRows = 20): GroupRow[] {
+  if (byLength.length <= maxRows) {
+    return byLength.map((r) => ({ from: r.length, to: r.length, count: r.count, correct: r.correct, accuracy: r.accuracy }));
+  }
+  const lo = byLength[0].length;
+  const hi = byLength[byLength.length - 1].length;
+  const width = Math.ceil((hi - lo + 1) / maxRows);
+  const groups = new Map<number, GroupRow>();
+  for (const r of byLength) {
+    const k = Math.floor((r.length - lo) / width);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { from: lo + k * width, to: Math.min(hi, lo + (k + 1) * width - 1), count: 0, correct: 0, accuracy: 0 }));
+    g.count += r.count;
+    g.correct += r.correct;
+  }
+  const out = [...groups.values()].sort((a, b) => a.from - b.from);
+  for (const g of out) g.accuracy = g.count ? g.correct / g.count : 0;
+  return out;
+}
+
+/** The table of an evaluation: length (range), strings, right, accuracy, and a bar. */
+export function renderLengthTable(groups: GroupRow[], c: Colors, indent = '  '): string {
+  const label = (g: GroupRow): string => (g.from === g.to ? int(g.from) : `${int(g.from)}–${int(g.to)}`);
+  const head = ['length', 'strings', 'right', 'accuracy'];
+  const body = groups.map((g) => [label(g), int(g.count), int(g.correct), pct(g.accuracy)]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const barWidth = 20;
+  const lines = [indent + c.dim(head.map((h, i) => (i === 0 ? h.padEnd(w[i]) : h.padStart(w[i]))).join('  '))];
+  groups.forEach((g, k) => {
+    const r = body[k];
+    const colour = g.accuracy === 1 ? c.green : g.accuracy >= 0.9 ? c.yellow : c.red;
+    // Floor, so anything short of 100% shows at least one empty cell.
+    const full = Math.floor(g.accuracy * barWidth);
+    const bar = colour('█'.repeat(full)) + c.dim('░'.repeat(barWidth - full));
+    lines.push(
+      indent +
+        [r[0].padEnd(w[0]), r[1].padStart(w[1]), r[2].padStart(w[2]), padStartV(colour(r[3]), w[3])].join('  ') +
+        '  ' +
+        bar,
+    );
+  });
+  return lines.join('\n');
+}
+
+// ---- prediction --------------------------------------------------------------------------------------------------
+
+export interface PredictionRow {
+  bits: string;
+  parity: 0 | 1;
+  probability: number;
+  truth: 0 | 1;
+}
+
+/** One compact line per string, the strings padded to one width: "0110  parity 0  probability 0.0003". */
+export function renderPredictions(rowsIn: PredictionRow[], c: Colors, max = 40): string {
+  const shown = rowsIn.map((r) => shortenBits(r.bits, max));
+  const w = Math.max(...shown.map((s) => s.length));
+  return rowsIn
+    .map((r, i) => {
+      const wrong = r.parity !== r.truth;
+      const line = `${padEndV(shown[i], w)}  parity ${c.bold(String(r.parity))}  probability ${formatProbability(r.probability)}`;
+      return wrong ? `${line}  ${c.red(`✘ wrong: the parity is ${r.truth}`)}` : line;
+    })
+    .join('\n');
+}
+
+/** A probability with 4 decimals, but never rounded to exactly 0 or 1 unless it is. */
+export function formatProbability(p: number): string {
+  const s = p.toFixed(4);
+  if (s === '1.0000' && p < 1) return '>0.9999';
+  if (s === '0.0000' && p > 0) return '<0.0001';
+  return s;
+}
