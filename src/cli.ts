@@ -406,6 +406,7 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
         wallSeconds: result.wallSeconds,
         seed,
         seedWasRandom,
+        rerun: rerunCommand(seed),
         final,
         model: o.out,
         config: savedConfig,

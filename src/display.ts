@@ -227,14 +227,24 @@ export function renderCurves(history: Progress[], c: Colors, columns = 70, inden
   const gen = downsample(history.map((p) => p.genAccuracy * 100), columns);
   const pad = indent + '  ';
 
+  // asciichart mislabels a flat series (min = max): keep at least a third of a decade of range.
+  let lossMin = Math.min(...loss);
+  let lossMax = Math.max(...loss);
+  if (lossMax - lossMin < 0.3) {
+    const mid = (lossMax + lossMin) / 2;
+    lossMin = mid - 0.15;
+    lossMax = mid + 0.15;
+  }
   const lossChart = asciichart.plot(loss, {
     height: 8,
+    min: lossMin,
+    max: lossMax,
     padding: '        ',
     colors: [c.code.yellow || undefined],
     format: (x: number) => formatLossLabel(10 ** x).padStart(8),
   });
   const lo = Math.min(...train, ...gen);
-  const accMin = Math.max(0, Math.floor(lo / 10) * 10);
+  const accMin = Math.min(90, Math.max(0, Math.floor(lo / 10) * 10)); // at least 10 points of range
   const accChart = asciichart.plot([train, gen], {
     height: 8,
     min: accMin,
