@@ -226,7 +226,7 @@ export class Model {
       throw new ParityError(
         `${what} needs ${mib(bytes)} of WebAssembly memory, ` +
           (status === 2 ? 'more than the 3 GiB a wasm32 module may use' : 'more than this engine would give') +
-          (train ? ': use shorter strings (--max-len) or a smaller batch (--batch)' : ''),
+          (train ? ': use shorter strings (--max-len), a smaller batch (--batch) or fewer hidden units (--hidden)' : ''),
       );
     }
     this.cap = { groups, steps, train };
