@@ -285,7 +285,7 @@ export interface SummaryInfo {
   solvedAtStep: number | null;
   seconds: number;
   wallSeconds: number;
-  confirmAccuracy: number;
+  confirmAccuracy: number | null;
   confirmCount: number;
   evalCount: number;
   evalMinLen: number;

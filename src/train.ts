@@ -38,8 +38,11 @@ export interface TrainResult {
   /** Wall time, evaluation included. */
   wallSeconds: number;
   history: Progress[];
-  /** Accuracy of the final model on confirmCount fresh strings of the evaluation lengths. */
-  confirmAccuracy: number;
+  /**
+   * Accuracy of the final model on confirmCount fresh strings of the evaluation lengths; null when training was
+   * stopped through its signal before such a check ran on the final model (a stop should be prompt).
+   */
+  confirmAccuracy: number | null;
   config: TrainConfig;
   stopped: boolean;
 }
@@ -188,8 +191,8 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     }
   }
 
-  // The final model's own confirmation, unless one just ran on exactly this model.
-  const confirmAccuracy = lastConfirm && lastConfirm.step === step ? lastConfirm.accuracy : confirm();
+  // The final model's own confirmation, unless one just ran on exactly this model, or we were asked to stop.
+  const confirmAccuracy = lastConfirm && lastConfirm.step === step ? lastConfirm.accuracy : stopped ? null : confirm();
   const solved = confirmAccuracy === 1;
   return {
     model,

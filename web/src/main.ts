@@ -37,7 +37,7 @@ window.addEventListener('unhandledrejection', (e) => setError('page', `Something
 
 // ---- formatting ------------------------------------------------------------------------------------------------
 
-const pct = (x: number): string => `${Number((x * 100).toFixed(1))}%`;
+const pct = (x: number | null): string => (x === null ? '—' : `${Number((x * 100).toFixed(1))}%`);
 const si = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));
 const secs = (s: number): string => (s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`);
 

@@ -23,7 +23,7 @@ export type FromWorker =
       solvedAtStep: number | null;
       seconds: number;
       wallSeconds: number;
-      confirmAccuracy: number;
+      confirmAccuracy: number | null;
     }
   /** userError: a ParityError (bad settings, divergence); otherwise a bug. */
   | { type: 'error'; message: string; userError: boolean };
