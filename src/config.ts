@@ -54,6 +54,18 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
 /** Longest string we accept anywhere: a training batch of them must fit in wasm memory, inference streams. */
 export const MAX_LENGTH = 1_000_000;
 
+/** Most bits one set of random strings (a batch, the evaluation or confirmation set, a dataset) may hold: they are
+ *  JS strings, a byte a bit, and 2^27 bits (128 MiB) is far beyond any parity experiment. */
+export const MAX_SET_BITS = 2 ** 27;
+
+function checkBits(what: string, count: number, maxLen: number, fix: string): void {
+  if (count * maxLen > MAX_SET_BITS) {
+    throw new ParityError(
+      `${what} would hold up to ${(count * maxLen).toLocaleString('en-US')} bits, more than the ${MAX_SET_BITS.toLocaleString('en-US')} one set may hold: ${fix}`,
+    );
+  }
+}
+
 function int(name: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
     throw new ParityError(`${name} must be an integer from ${lo} to ${hi.toLocaleString('en-US')}, not ${JSON.stringify(v)}`);
@@ -91,6 +103,10 @@ export function validateConfig(partial: Partial<TrainConfig>): TrainConfig {
   int('confirm count', c.confirmCount, 1, 1_000_000);
   if (c.clip !== null) positive('clip', c.clip);
   int('seed', c.seed, 0, 0xffffffff);
+  checkBits('a training batch', c.batch, c.maxLen, 'use a smaller batch or shorter strings');
+  checkBits('the generalisation set', c.evalCount, c.evalMaxLen, 'use a smaller eval count or shorter eval strings');
+  checkBits('the confirmation set', c.confirmCount, c.evalMaxLen, 'use shorter eval strings');
+  if (c.datasetSize !== null) checkBits('the dataset', c.datasetSize, c.maxLen, 'use a smaller dataset or shorter strings');
   if (c.dataset !== null && c.datasetSize !== null) throw new ParityError('give either a dataset or a dataset size, not both');
   if (c.datasetSize !== null) int('dataset size', c.datasetSize, 1, 10_000_000);
   if (c.dataset !== null) {

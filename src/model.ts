@@ -233,6 +233,17 @@ export class Model {
     this.loaded = 0;
   }
 
+  /**
+   * Reserves memory for training batches of up to `batch` strings of up to `maxLen` bits, so a shape that cannot
+   * fit fails at once with a ParityError rather than after the strings were made.
+   */
+  prepareTraining(batch: number, maxLen: number): void {
+    const groups = (batch + 3) >> 2;
+    if (!this.cap.train || this.cap.groups < groups || this.cap.steps < maxLen) {
+      this.reserve(Math.max(groups, this.cap.train ? this.cap.groups : 0), Math.max(maxLen, this.cap.train ? this.cap.steps : 0), true);
+    }
+  }
+
   /** Writes a training batch into wasm memory: sorted longest first, four strings per SIMD group. */
   loadBatch(strings: string[]): void {
     if (strings.length === 0) throw new ParityError('a batch needs at least one string');
@@ -244,11 +255,8 @@ export class Model {
   loadBatchUnchecked(strings: string[]): void {
     const B = strings.length;
     const order = sortedByLength(strings);
-    const groups = (B + 3) >> 2;
     const maxLen = strings[order[0]].length;
-    if (!this.cap.train || this.cap.groups < groups || this.cap.steps < maxLen) {
-      this.reserve(Math.max(groups, this.cap.train ? this.cap.groups : 0), Math.max(maxLen, this.cap.train ? this.cap.steps : 0), true);
-    }
+    this.prepareTraining(B, maxLen);
     this.writeStrings(strings, order, 0, B, 0, maxLen);
     this.loaded = B;
   }

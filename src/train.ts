@@ -111,6 +111,9 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     model = await Model.create({ cell: config.cell, hidden: config.hidden, seed: streamSeed(config.seed, STREAM.init) });
   }
   model.setOptimizer({ kind: config.optimizer, lr: config.lr, clip: config.clip });
+  // Reserve the largest training batch now: a shape beyond memory fails before any string is made.
+  const longest = config.dataset ? Math.max(...config.dataset.map((s) => s.length)) : config.maxLen;
+  if (!opts.batches) model.prepareTraining(config.batch, longest);
 
   const sampler = batchSource(config);
   const nextBatch = opts.batches

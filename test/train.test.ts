@@ -65,6 +65,10 @@ describe('train', () => {
     expect(r.steps).toBe(50);
   });
 
+  it('refuses a training shape beyond wasm memory before making any strings', async () => {
+    await expect(train({ batch: 64, maxLen: 1_000_000, hidden: 64 })).rejects.toThrow(/needs \d+ MiB of WebAssembly memory.*--hidden/);
+  });
+
   it('continues from an initial model', async () => {
     const first = await train({ seed: 2, steps: 30, untilSolved: false });
     const more = await train({ seed: 2, steps: 1, untilSolved: false, evalEvery: 1 }, { init: first.model });
@@ -92,6 +96,8 @@ describe('validateConfig', () => {
     [{ seed: -1 }, /seed/],
     [{ evalMinLen: 9, evalMaxLen: 3 }, /eval min length 9/],
     [{ dataset: ['0101', '012'] }, /dataset string 2/],
+    [{ batch: 65536, maxLen: 1_000_000 }, /a training batch would hold up to 65,536,000,000 bits/],
+    [{ evalCount: 1_000_000, evalMaxLen: 1000 }, /generalisation set would hold/],
   ] as [object, RegExp][])('rejects %j', (bad, message) => {
     expect(() => validateConfig(bad)).toThrow(ParityError);
     expect(() => validateConfig(bad)).toThrow(message);
