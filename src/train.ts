@@ -196,7 +196,8 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
 
   // The final model's own confirmation, unless one just ran on exactly this model, or we were asked to stop.
   const confirmAccuracy = lastConfirm && lastConfirm.step === step ? lastConfirm.accuracy : stopped ? null : confirm();
-  const solved = confirmAccuracy === 1;
+  // Solved: the final model passed its confirmation; when a stop skipped that, whether an earlier one passed.
+  const solved = confirmAccuracy !== null ? confirmAccuracy === 1 : solvedAtStep !== null;
   return {
     model,
     solved,

@@ -209,7 +209,10 @@ async function onWorkerMessage(msg: FromWorker): Promise<void> {
       const text = solvedText(config, at, at === msg.steps ? { wall: msg.wallSeconds, train: msg.seconds } : null);
       setStatus(msg.stopped ? `Stopped at step ${steps}; ${text}` : at === msg.steps ? capital(text) : `Ran all ${steps} steps; ${text}`, 'solved');
     } else if (msg.stopped) {
-      setStatus(`Stopped at step ${steps}: the model so far gets ${fresh}.`, 'idle');
+      setStatus(
+        msg.confirmAccuracy === null ? `Stopped at step ${steps}, not solved.` : `Stopped at step ${steps}: the model so far gets ${fresh}.`,
+        'idle',
+      );
     } else {
       setStatus(`Ran all ${steps} steps: the model gets ${fresh}, not yet 100%.`, 'idle');
     }
