@@ -1,0 +1,538 @@
+// Sweeps: a grid of settings x seeds, each run a task; and the task plumbing shared with experiment.ts. A task runs
+// wherever a TaskRunner puts it: in this thread (inlineRunner), on Node worker_threads (sweep-node.ts) or on Web
+// Workers in a page (workerPool with a Worker wrapped as a WorkerLike; the worker script calls serveTasks).
+// Browser-safe: no node:* here.
+
+import { train } from './train.js';
+import { DEFAULT_CONFIG, type TrainConfig } from './config.js';
+import { ParityError } from './errors.js';
+import { runArm, type ArmSpec } from './experiment.js';
+import { sweepSpec, type VegaLiteSpec } from './charts.js';
+
+// ---- tasks ------------------------------------------------------------------------------------------------------
+
+export type Task = { kind: 'sweep-run'; run: SweepRun } | { kind: 'experiment-arm'; spec: ArmSpec };
+
+/** A task's outcome crosses threads as plain data: the value, or the error's name and message. */
+export type TaskOutcome = { ok: true; value: unknown } | { ok: false; error: { name: string; message: string } };
+
+export interface TaskRunner {
+  /** How many tasks run at once. */
+  readonly size: number;
+  /** Runs a task (queued until a slot is free); never rejects: failures come back as { ok: false }. */
+  run(task: Task, onEvent?: (event: unknown) => void): Promise<TaskOutcome>;
+  /** Stops: queued tasks resolve as failed, running ones are abandoned, workers are terminated. */
+  close(): Promise<void>;
+}
+
+const errorInfo = (e: unknown): { name: string; message: string } =>
+  e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+
+/** Runs one task in this thread. Never throws. */
+export async function runTask(task: Task, onEvent?: (event: unknown) => void): Promise<TaskOutcome> {
+  try {
+    if (task.kind === 'sweep-run') return { ok: true, value: await runSweepRun(task.run) };
+    if (task.kind === 'experiment-arm') return { ok: true, value: await runArm(task.spec, onEvent) };
+    throw new Error(`unknown task kind ${JSON.stringify((task as { kind: unknown }).kind)}`);
+  } catch (e) {
+    return { ok: false, error: errorInfo(e) };
+  }
+}
+
+/** The message side of a worker, as seen from inside it (Node's parentPort, a Web Worker's self). */
+export interface PortLike {
+  postMessage(msg: unknown): void;
+  onMessage(handler: (msg: unknown) => void): void;
+}
+
+type ToWorker = { type: 'task'; id: number; task: Task };
+type FromWorker = { type: 'event'; id: number; event: unknown } | { type: 'done'; id: number; outcome: TaskOutcome };
+
+/** Inside a worker: runs each task it is sent and posts its events and outcome back. */
+export function serveTasks(port: PortLike): void {
+  port.onMessage((msg) => {
+    const m = msg as ToWorker;
+    if (!m || m.type !== 'task') return;
+    void runTask(m.task, (event) => port.postMessage({ type: 'event', id: m.id, event } satisfies FromWorker)).then((outcome) =>
+      port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromWorker),
+    );
+  });
+}
+
+/** A worker as seen from the page or main thread: Node's Worker or a Web Worker, wrapped. */
+export interface WorkerLike {
+  postMessage(msg: unknown): void;
+  onMessage(handler: (msg: unknown) => void): void;
+  /** The worker died (an uncaught error, an exit): its task is lost. */
+  onFailure(handler: (err: Error) => void): void;
+  terminate(): unknown;
+}
+
+interface Job {
+  id: number;
+  task: Task;
+  onEvent?: (event: unknown) => void;
+  resolve: (o: TaskOutcome) => void;
+}
+
+/** `size` workers from `spawn`, started on first use; a worker that dies fails its task and is replaced. */
+export function workerPool(spawn: () => WorkerLike, size: number): TaskRunner {
+  if (!Number.isInteger(size) || size < 1) throw new ParityError(`workers must be a positive integer, not ${size}`);
+  const slots: { worker: WorkerLike | null; job: Job | null }[] = Array.from({ length: size }, () => ({ worker: null, job: null }));
+  const queue: Job[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const start = (slot: (typeof slots)[number]): WorkerLike => {
+    const w = spawn();
+    w.onMessage((msg) => {
+      const m = msg as FromWorker;
+      const job = slot.job;
+      if (!job || slot.worker !== w || m.id !== job.id) return;
+      if (m.type === 'event') job.onEvent?.(m.event);
+      else if (m.type === 'done') {
+        slot.job = null;
+        job.resolve(m.outcome);
+        pump();
+      }
+    });
+    w.onFailure((err) => {
+      if (slot.worker !== w) return;
+      slot.worker = null;
+      void w.terminate();
+      const job = slot.job;
+      slot.job = null;
+      job?.resolve({ ok: false, error: { name: 'WorkerError', message: `the worker died: ${err.message}` } });
+      pump();
+    });
+    return w;
+  };
+
+  const pump = (): void => {
+    if (closed) return;
+    for (const slot of slots) {
+      if (slot.job || queue.length === 0) continue;
+      const job = queue.shift()!;
+      slot.job = job;
+      try {
+        slot.worker ??= start(slot);
+        slot.worker.postMessage({ type: 'task', id: job.id, task: job.task } satisfies ToWorker);
+      } catch (e) {
+        slot.job = null;
+        slot.worker = null;
+        job.resolve({ ok: false, error: { name: 'WorkerError', message: `could not start a worker: ${errorInfo(e).message}` } });
+      }
+    }
+  };
+
+  return {
+    size,
+    run(task, onEvent) {
+      return new Promise<TaskOutcome>((resolve) => {
+        if (closed) return resolve({ ok: false, error: { name: 'Stopped', message: 'the runner was closed' } });
+        queue.push({ id: nextId++, task, onEvent, resolve });
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) job.resolve({ ok: false, error: { name: 'Stopped', message: 'the runner was closed' } });
+      await Promise.all(
+        slots.map(async (slot) => {
+          const w = slot.worker;
+          const job = slot.job;
+          slot.worker = null;
+          slot.job = null;
+          job?.resolve({ ok: false, error: { name: 'Stopped', message: 'the runner was closed' } });
+          if (w) await w.terminate();
+        }),
+      );
+    },
+  };
+}
+
+/** Runs tasks one at a time in this thread: for tests, and for pages without workers. */
+export function inlineRunner(): TaskRunner {
+  let chain: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  return {
+    size: 1,
+    run(task, onEvent) {
+      const p = chain.then(() =>
+        closed ? ({ ok: false, error: { name: 'Stopped', message: 'the runner was closed' } } as TaskOutcome) : runTask(task, onEvent),
+      );
+      chain = p;
+      return p;
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+// ---- the grid ---------------------------------------------------------------------------------------------------
+
+/** The dimensions a sweep can vary, besides seeds. Values are passed through: a bad one fails its runs. */
+export interface SweepGrid {
+  cell?: unknown[];
+  hidden?: unknown[];
+  lr?: unknown[];
+  batch?: unknown[];
+  optimizer?: unknown[];
+  clip?: unknown[];
+  /** Training length ranges: "1-20" or [1, 20]. */
+  lengths?: (string | [number, number])[];
+  /** N (seeds 1..N) or the seeds themselves. */
+  seeds?: number | number[];
+  /** Settings every run shares (TrainConfig fields): steps, untilSolved, evalEvery, ... */
+  base?: Partial<TrainConfig>;
+}
+
+const DIMENSIONS = ['cell', 'hidden', 'lr', 'batch', 'optimizer', 'clip', 'lengths'] as const;
+const GRID_KEYS = new Set<string>([...DIMENSIONS, 'seeds', 'base']);
+const BASE_KEYS = new Set<string>(Object.keys(DEFAULT_CONFIG).filter((k) => k !== 'dataset' && k !== 'seed'));
+
+/** "1-20" -> [1, 20]; throws ParityError for anything else. */
+export function parseLengthRange(s: string | [number, number]): [number, number] {
+  if (Array.isArray(s) && s.length === 2) return [s[0], s[1]];
+  const m = typeof s === 'string' ? /^\s*(\d+)\s*(?:-|\.\.)\s*(\d+)\s*$/.exec(s) : null;
+  if (!m) throw new ParityError(`length range ${JSON.stringify(s)} must look like 1-20 (min-max)`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** Checks the shape of a grid (an object of non-empty arrays with known names), e.g. one read from a JSON file. */
+export function parseGrid(json: unknown, what = 'grid'): SweepGrid {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ParityError(`${what} must be a JSON object`);
+  const g = json as Record<string, unknown>;
+  for (const k of Object.keys(g)) {
+    if (!GRID_KEYS.has(k)) throw new ParityError(`${what} has an unknown key ${JSON.stringify(k)}: use ${[...GRID_KEYS].join(', ')}`);
+  }
+  for (const k of DIMENSIONS) {
+    const v = g[k];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.length === 0) throw new ParityError(`${what}: ${k} must be a non-empty array`);
+  }
+  if (g.lengths) (g.lengths as (string | [number, number])[]).forEach((s) => parseLengthRange(s));
+  if (g.seeds !== undefined) {
+    const s = g.seeds;
+    const ok = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+    if (typeof s === 'number' ? !(ok(s) && s >= 1) : !(Array.isArray(s) && s.length > 0 && s.every(ok))) {
+      throw new ParityError(`${what}: seeds must be a count N (seeds 1..N) or a non-empty array of seeds`);
+    }
+  }
+  if (g.base !== undefined) {
+    if (typeof g.base !== 'object' || g.base === null || Array.isArray(g.base)) throw new ParityError(`${what}: base must be an object`);
+    for (const k of Object.keys(g.base)) {
+      if (!BASE_KEYS.has(k)) throw new ParityError(`${what}: base has an unknown setting ${JSON.stringify(k)}`);
+    }
+  }
+  return g as SweepGrid;
+}
+
+export interface SweepRun {
+  /** Identifies the run in a results file: the canonical JSON of its whole config. */
+  key: string;
+  /** The setting without the seed, e.g. "lstm h8 lr0.01 b10 len1-20". */
+  setting: string;
+  seed: number;
+  config: Partial<TrainConfig>;
+}
+
+/** JSON with sorted keys, so equal configs give equal keys. */
+function canonical(o: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+}
+
+export function seedList(seeds: number | number[] | undefined): number[] {
+  if (seeds === undefined) return [1, 2, 3, 4, 5];
+  return typeof seeds === 'number' ? Array.from({ length: seeds }, (_, i) => i + 1) : seeds;
+}
+
+/** Every combination of the grid's values, seeds innermost, in the order the values are given. */
+export function expandGrid(grid: SweepGrid): SweepRun[] {
+  const dims = DIMENSIONS.filter((d) => grid[d] !== undefined);
+  let combos: Record<string, unknown>[] = [{}];
+  for (const d of dims) combos = combos.flatMap((c) => (grid[d] as unknown[]).map((v) => ({ ...c, [d]: v })));
+  const base = grid.base ?? {};
+  const runs: SweepRun[] = [];
+  for (const c of combos) {
+    const config: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(c)) {
+      if (k === 'lengths') [config.minLen, config.maxLen] = parseLengthRange(v as string);
+      else config[k] = v;
+    }
+    const setting = settingLabel(config, dims);
+    for (const seed of seedList(grid.seeds)) {
+      const full = { ...config, seed };
+      runs.push({ key: canonical(full), setting, seed, config: full as Partial<TrainConfig> });
+    }
+  }
+  return runs;
+}
+
+function settingLabel(c: Record<string, unknown>, dims: readonly string[]): string {
+  const get = (k: keyof TrainConfig): unknown => (c[k] !== undefined ? c[k] : DEFAULT_CONFIG[k]);
+  const parts = [`${get('cell')}`, `h${get('hidden')}`, `lr${get('lr')}`, `b${get('batch')}`, `len${get('minLen')}-${get('maxLen')}`];
+  if (dims.includes('optimizer')) parts.push(`${get('optimizer')}`);
+  if (dims.includes('clip')) parts.push(`clip${get('clip') ?? 'off'}`);
+  return parts.join(' ');
+}
+
+// ---- one run ----------------------------------------------------------------------------------------------------
+
+export interface SweepResult {
+  key: string;
+  setting: string;
+  seed: number;
+  config: Partial<TrainConfig>;
+  /** ok: trained; failed: the run threw (a bad setting); crashed: its worker died (retried by the next sweep). */
+  status: 'ok' | 'failed' | 'crashed';
+  error: string | null;
+  solved: boolean;
+  solvedAtStep: number | null;
+  steps: number;
+  /** Wall seconds from the start of training to the evaluation that confirmed it solved. */
+  secondsToSolve: number | null;
+  /** Training time (steps only) and the run's wall time. */
+  seconds: number;
+  wallSeconds: number;
+  /** Final accuracy on confirmCount fresh strings of the evaluation lengths. */
+  confirmAccuracy: number | null;
+  /** Final accuracy on the generalisation set, training-batch accuracy and loss (last evaluation window). */
+  genAccuracy: number | null;
+  trainAccuracy: number | null;
+  loss: number | null;
+  /** Hash of the final weights: equal hashes, bit-identical models. */
+  weightsHash: string | null;
+  finishedAt: string;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function failedResult(run: SweepRun, status: 'failed' | 'crashed', error: string, wallSeconds: number): SweepResult {
+  return {
+    key: run.key,
+    setting: run.setting,
+    seed: run.seed,
+    config: run.config,
+    status,
+    error,
+    solved: false,
+    solvedAtStep: null,
+    steps: 0,
+    secondsToSolve: null,
+    seconds: 0,
+    wallSeconds,
+    confirmAccuracy: null,
+    genAccuracy: null,
+    trainAccuracy: null,
+    loss: null,
+    weightsHash: null,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/** Trains one run of a sweep. Never throws: a bad setting gives a 'failed' result with the error's message. */
+export async function runSweepRun(run: SweepRun): Promise<SweepResult> {
+  const t0 = now();
+  try {
+    const r = await train(run.config);
+    const last = r.history[r.history.length - 1] ?? null;
+    const solvedEvent = r.solvedAtStep !== null ? r.history.find((p) => p.step === r.solvedAtStep) : undefined;
+    return {
+      key: run.key,
+      setting: run.setting,
+      seed: run.seed,
+      config: run.config,
+      status: 'ok',
+      error: null,
+      solved: r.solved,
+      solvedAtStep: r.solvedAtStep,
+      steps: r.steps,
+      secondsToSolve: r.solved ? (solvedEvent?.elapsedSec ?? r.wallSeconds) : null,
+      seconds: r.seconds,
+      wallSeconds: (now() - t0) / 1000,
+      confirmAccuracy: r.confirmAccuracy,
+      genAccuracy: last?.genAccuracy ?? null,
+      trainAccuracy: last?.trainAccuracy ?? null,
+      loss: last?.loss ?? null,
+      weightsHash: r.model.weightsHash(),
+      finishedAt: new Date().toISOString(),
+    };
+  } catch (e) {
+    const { name, message } = errorInfo(e);
+    return failedResult(run, 'failed', name === 'ParityError' ? message : `${name}: ${message}`, (now() - t0) / 1000);
+  }
+}
+
+// ---- the sweep --------------------------------------------------------------------------------------------------
+
+export interface SweepHooks {
+  runner: TaskRunner;
+  /** Keys already done (from a results file): skipped. */
+  done?: Set<string>;
+  /** Each result as it comes in, in finishing order (append it to the results file here). */
+  onResult?: (r: SweepResult) => void;
+}
+
+export interface SweepOutcome {
+  /** The results of the runs this call ran (not the skipped ones), in finishing order. */
+  results: SweepResult[];
+  skipped: number;
+  wallSeconds: number;
+}
+
+/** Runs every run not in `done`, up to runner.size at once. */
+export async function runSweep(runs: SweepRun[], hooks: SweepHooks): Promise<SweepOutcome> {
+  const todo = runs.filter((r) => !hooks.done?.has(r.key));
+  const t0 = now();
+  const results: SweepResult[] = [];
+  await Promise.all(
+    todo.map(async (run) => {
+      const t = now();
+      const out = await hooks.runner.run({ kind: 'sweep-run', run });
+      if (!out.ok && out.error.name === 'Stopped') return; // a stopped sweep records nothing for unfinished runs
+      // A task that did not come back (its worker died) is a failed run of this sweep, retried by the next one.
+      const result = out.ok ? (out.value as SweepResult) : failedResult(run, 'crashed', out.error.message, (now() - t) / 1000);
+      results.push(result);
+      hooks.onResult?.(result);
+    }),
+  );
+  return { results, skipped: runs.length - todo.length, wallSeconds: (now() - t0) / 1000 };
+}
+
+// ---- results files ----------------------------------------------------------------------------------------------
+
+export interface ParsedResults {
+  /** The last result per key, in file order; 'crashed' ones are not counted as done. */
+  results: SweepResult[];
+  /** Characters of the text that are complete lines: a torn last line (a killed writer) starts here. */
+  completeLength: number;
+  /** A last line without its newline (cut by a kill): ignored, and cut off before appending. */
+  torn: boolean;
+  /** Complete lines that are not results (corrupt): ignored. */
+  bad: number;
+}
+
+/** Reads a JSON-lines results file, tolerating a torn last line. */
+export function parseResults(text: string): ParsedResults {
+  const end = text.lastIndexOf('\n') + 1;
+  const torn = end < text.length && text.slice(end).trim() !== '';
+  const byKey = new Map<string, SweepResult>();
+  let bad = 0;
+  for (const line of text.slice(0, end).split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const r = JSON.parse(line) as SweepResult;
+      if (typeof r !== 'object' || r === null || typeof r.key !== 'string' || typeof r.status !== 'string') throw new Error('not a result');
+      byKey.delete(r.key); // keep file order of the latest line
+      byKey.set(r.key, r);
+    } catch {
+      bad++;
+    }
+  }
+  return { results: [...byKey.values()], completeLength: end, torn, bad };
+}
+
+/** Keys of results that need no rerun: trained, or failed on their settings (a crash is retried). */
+export function doneKeys(results: SweepResult[]): Set<string> {
+  return new Set(results.filter((r) => r.status !== 'crashed').map((r) => r.key));
+}
+
+// ---- summary ----------------------------------------------------------------------------------------------------
+
+export interface SweepSummaryRow {
+  setting: string;
+  runs: number;
+  failed: number;
+  solved: number;
+  /** Solved over runs that trained (failed ones excluded); NaN when none trained. */
+  successRate: number;
+  medianStepsToSolve: number | null;
+  medianSecondsToSolve: number | null;
+}
+
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** One row per setting, in the order settings first appear in `order` (the grid's) or in the results. */
+export function summarizeSweep(results: SweepResult[], order?: string[]): SweepSummaryRow[] {
+  const settings = [...new Set([...(order ?? []), ...results.map((r) => r.setting)])];
+  const rows: SweepSummaryRow[] = [];
+  for (const setting of settings) {
+    const rs = results.filter((r) => r.setting === setting);
+    if (rs.length === 0) continue;
+    const trained = rs.filter((r) => r.status === 'ok');
+    const solved = trained.filter((r) => r.solved);
+    rows.push({
+      setting,
+      runs: rs.length,
+      failed: rs.length - trained.length,
+      solved: solved.length,
+      successRate: trained.length ? solved.length / trained.length : NaN,
+      medianStepsToSolve: median(solved.filter((r) => r.solvedAtStep !== null).map((r) => r.solvedAtStep!)),
+      medianSecondsToSolve: median(solved.filter((r) => r.secondsToSolve !== null).map((r) => r.secondsToSolve!)),
+    });
+  }
+  return rows;
+}
+
+export interface SweepSpeed {
+  runs: number;
+  /** Sum of the runs' own wall times: what one worker would need. */
+  runSeconds: number;
+  wallSeconds: number;
+  runsPerMinute: number;
+  /** Runs per minute of one worker, from the runs' own durations. */
+  singleWorkerRunsPerMinute: number;
+  /** runSeconds / wallSeconds. */
+  speedup: number;
+}
+
+export function sweepSpeed(results: SweepResult[], wallSeconds: number): SweepSpeed {
+  const runSeconds = results.reduce((s, r) => s + r.wallSeconds, 0);
+  const n = results.length;
+  return {
+    runs: n,
+    runSeconds,
+    wallSeconds,
+    runsPerMinute: wallSeconds > 0 ? (n * 60) / wallSeconds : 0,
+    singleWorkerRunsPerMinute: runSeconds > 0 ? (n * 60) / runSeconds : 0,
+    speedup: wallSeconds > 0 ? runSeconds / wallSeconds : 0,
+  };
+}
+
+const fmtPct = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '—');
+
+/** The summary as a plain-text table. */
+export function sweepTable(rows: SweepSummaryRow[]): string {
+  const head = ['setting', 'runs', 'failed', 'solved', 'success', 'median steps', 'median s to solve'];
+  const body = rows.map((r) => [
+    r.setting,
+    String(r.runs),
+    String(r.failed),
+    String(r.solved),
+    fmtPct(r.successRate),
+    r.medianStepsToSolve === null ? '—' : Math.round(r.medianStepsToSolve).toLocaleString('en-US'),
+    r.medianSecondsToSolve === null ? '—' : r.medianSecondsToSolve.toFixed(2),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(head), ...body.map(line)].join('\n');
+}
+
+/** The sweep's chart: success rate and median time to solve per setting. */
+export function sweepChart(rows: SweepSummaryRow[]): VegaLiteSpec {
+  return sweepSpec(
+    rows.map((r) => ({
+      setting: r.setting,
+      successRate: Number.isFinite(r.successRate) ? r.successRate : 0,
+      runs: r.runs,
+      medianSeconds: r.medianSecondsToSolve,
+    })),
+  );
+}

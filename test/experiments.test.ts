@@ -1,0 +1,276 @@
+// Experiments: the length curve, the gradient-by-step diagnostic (against finite differences), the charts render to
+// SVG, and `experiment openai` end to end (small): its report's tables agree with its JSON-lines results.
+// The CLI part runs the compiled dist/ (worker threads need JS): `npm test` builds first; locally run `npm run build`.
+import { describe, it, expect } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import {
+  Model,
+  train,
+  lengthCurve,
+  curveLengths,
+  gradientByStep,
+  gradientDecay,
+  runExperiment,
+  runArm,
+  validateExperimentOptions,
+  experimentReport,
+  experimentCharts,
+  inlineRunner,
+  renderSvg,
+  lengthAccuracySpec,
+  curriculumLength,
+  ParityError,
+  tensorLayout,
+  parity,
+} from '../src/index.js';
+import { refRun } from '../src/reference.js';
+
+const dist = path.resolve(__dirname, '../dist');
+
+describe('lengthCurve', () => {
+  it('gives one row per length, sorted, each with its count of fresh strings', async () => {
+    const model = await Model.create({ hidden: 4, seed: 3 });
+    const rows = lengthCurve(model, { lengths: [100, 1, 20, 5, 20, 2000], count: 7, seed: 1 });
+    expect(rows.map((r) => r.length)).toEqual([1, 5, 20, 100, 2000]);
+    for (const r of rows) {
+      expect(r.count).toBe(7);
+      expect(r.correct).toBeLessThanOrEqual(7);
+      expect(r.accuracy).toBeCloseTo(r.correct / 7, 12);
+      expect(r.loss).toBeGreaterThan(0);
+    }
+    // the same options, the same strings: identical rows
+    expect(lengthCurve(model, { lengths: [1, 5, 20, 100, 2000], count: 7, seed: 1 })).toEqual(rows);
+    // the default series: 1-2-5 up to 10,000
+    expect(curveLengths()).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]);
+    expect(curveLengths(3000)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 3000]);
+    const def = lengthCurve(model, { maxLength: 300, count: 2 });
+    expect(def.map((r) => r.length)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 300]);
+    expect(() => lengthCurve(model, { lengths: [0] })).toThrow(ParityError);
+    expect(() => lengthCurve(model, { lengths: [3], count: 0 })).toThrow(ParityError);
+  });
+});
+
+describe('gradientByStep', () => {
+  // A plain LSTM/RNN step written here, so |dL/dh_t| can be checked by central differences on h_t itself.
+  function finishFrom(cell: 'lstm' | 'rnn', H: number, p: Float32Array, bits: string, t: number, h0: number[], c0: number[]): number {
+    const [wih, whh, bih, bhh, lw, lb] = tensorLayout(cell, H).map((s) => s.offset);
+    const G = cell === 'lstm' ? 4 : 1;
+    let h = h0.slice();
+    let c = c0.slice();
+    const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+    for (let s = t; s < bits.length; s++) {
+      const x = bits[s] === '1' ? 1 : 0;
+      const z = Array.from({ length: G * H }, (_, r) => {
+        let v = p[wih + r] * x + p[bih + r] + p[bhh + r];
+        for (let k = 0; k < H; k++) v += p[whh + r * H + k] * h[k];
+        return v;
+      });
+      if (cell === 'lstm') {
+        c = c.map((cj, j) => sig(z[H + j]) * cj + sig(z[j]) * Math.tanh(z[2 * H + j]));
+        h = c.map((cj, j) => sig(z[3 * H + j]) * Math.tanh(cj));
+      } else h = z.map(Math.tanh);
+    }
+    let logit = p[lb];
+    for (let j = 0; j < H; j++) logit += p[lw + j] * h[j];
+    const y = parity(bits);
+    return Math.max(logit, 0) - logit * y + Math.log1p(Math.exp(-Math.abs(logit)));
+  }
+
+  for (const cell of ['lstm', 'rnn'] as const) {
+    it(`${cell}: |dL/dh_t| matches central differences at every step`, async () => {
+      const H = 3;
+      const model = await Model.create({ cell, hidden: H, seed: 11 });
+      const p = model.getParams();
+      const bits = '10110010';
+      const rows = gradientByStep(cell, H, p, [bits]);
+      expect(rows.map((r) => r.t)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const steps = refRun(cell, H, p, bits);
+      const eps = 1e-6;
+      for (let t = 1; t <= bits.length; t++) {
+        const h = Array.from(steps[t - 1].h);
+        const c = Array.from(steps[t - 1].c);
+        const g = h.map((_, j) => {
+          const hp = h.slice();
+          const hm = h.slice();
+          hp[j] += eps;
+          hm[j] -= eps;
+          return (finishFrom(cell, H, p, bits, t, hp, c) - finishFrom(cell, H, p, bits, t, hm, c)) / (2 * eps);
+        });
+        expect(rows[t - 1].dh).toBeCloseTo(Math.hypot(...g), 7);
+      }
+      const d = gradientDecay(rows);
+      expect(d.firstOverLast).toBeCloseTo(rows[0].dh / rows[7].dh, 12);
+    });
+  }
+
+  it('rejects strings of different lengths', () => {
+    expect(() => gradientByStep('lstm', 2, new Float32Array(41), ['01', '011'])).toThrow(ParityError);
+  });
+});
+
+describe('experiment (in this thread, small)', () => {
+  it('runs every arm and seed, scores every epoch, and writes a report whose numbers are the runs\'', async () => {
+    const r = await runExperiment(
+      { datasetSize: 640, seeds: [1, 2], epochs: 2, curriculum: true, evalEvery: 5, heldOut: 100, confirmCount: 100, curveMax: 200, curveCount: 10, gradientStrings: 2 },
+      { runner: inlineRunner() },
+    );
+    expect(r.runs.map((x) => `${x.arm}/${x.seed}`)).toEqual(['fixed/1', 'fixed/2', 'varying/1', 'varying/2', 'curriculum/1', 'curriculum/2']);
+    for (const run of r.runs) {
+      expect(run.stepsPerEpoch).toBe(10);
+      expect(run.epochs.map((e) => [e.epoch, e.step])).toEqual([[1, 10], [2, 20]]);
+      expect(run.stringsSeen).toBe(1280);
+      expect(run.gradient.init).toHaveLength(50);
+      expect(run.curve.map((c) => c.length)).toEqual([1, 2, 5, 10, 20, 50, 100, 200]);
+    }
+    // the same seed starts from the same weights in every arm
+    expect(r.runs[0].gradient.init).toEqual(r.runs[2].gradient.init);
+    const md = experimentReport(r);
+    expect(md).toContain('| fixed length 50 | 0/2 |');
+    expect(md).toContain('## Comparison with PyTorch');
+    expect(md).toContain('This run\'s settings differ');
+    const charts = experimentCharts(r);
+    const svg = await renderSvg(charts['curves.svg']);
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const name of ['fixed length 50', 'lengths 1..50', 'curriculum 1→50']) expect(svg).toContain(name);
+    expect(curriculumLength(1, 50, 100)).toBe(1);
+    expect(curriculumLength(100, 50, 100)).toBe(50);
+    expect(curriculumLength(101, 50, 100)).toBe(50);
+  });
+
+  it('with earlyStop, a varying-length run stops at the check that confirmed it solved, and its final model is scored', async () => {
+    const run = await runArm({
+      arm: 'varying',
+      seed: 1,
+      options: validateExperimentOptions({ datasetSize: 20_000, epochs: 4, earlyStop: true, curveMax: 100, curveCount: 10, gradientStrings: 2 }),
+    });
+    expect(run.solvedAtStep).toBe(900); // seed 1 with PyTorch's settings: also what `sweep` gives for it
+    expect(run.steps).toBe(900);
+    expect(run.stoppedEarly).toBe(true);
+    expect(run.finalConfirmAccuracy).toBe(1);
+    expect(run.epochs.map((e) => [e.epoch, e.step])).toEqual([[1, 313], [2, 626], [3, 900]]);
+    expect(run.epochs.at(-1)!.accLonger).toBe(1);
+    expect(run.curve.every((c) => c.accuracy === 1)).toBe(true);
+  });
+
+  it('renders a length curve chart with its series', async () => {
+    const svg = await renderSvg(lengthAccuracySpec([1, 10, 100].map((length) => ({ series: 'my model', length, accuracy: 1 }))));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('my model');
+    expect(svg).toContain('</svg>');
+  });
+});
+
+describe('runCurve (eval --curve)', () => {
+  it('prints accuracy by length as a table or JSON and writes the SVG chart', async () => {
+    const { runCurve } = await import('../src/cli-experiments.js');
+    const { model } = await train({ seed: 1 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-curve-'));
+    let text = '';
+    const io = { stdout: { write: (s: string) => ((text += s), true) }, stderr: { write: () => true } } as never;
+    await runCurve({ model, modelName: 'seed-1.json', max: 1000, count: 20, chart: path.join(dir, 'c.svg'), io });
+    const lines = text.split('\n');
+    expect(lines[0].trim().split(/\s+/)).toEqual(['length', 'strings', 'right', 'accuracy', 'loss']);
+    expect(lines.filter((l) => /^\s+[\d,]+\s+20\s+/.test(l)).map((l) => l.trim().split(/\s+/)[0])).toEqual(
+      ['1', '2', '5', '10', '20', '50', '100', '200', '500', '1,000'],
+    );
+    expect(text).toContain('every string right, up to length 1,000');
+    const svg = fs.readFileSync(path.join(dir, 'c.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('seed-1.json');
+    text = '';
+    await runCurve({ model, lengths: [30, 3], count: 5, chart: null, json: true, io });
+    const json = JSON.parse(text);
+    expect(json.rows.map((r: { length: number; count: number }) => [r.length, r.count])).toEqual([[3, 5], [30, 5]]);
+    expect(json.chart).toBe(null);
+    await expect(runCurve({ model, chart: path.join(dir, 'no', 'c.svg'), io })).rejects.toThrow(/its directory .* does not exist/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+// ---- the CLI, through a commander program with the experiment commands ---------------------------------------
+
+interface Captured {
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[]): Promise<Captured> {
+  const { registerExperimentCommands } = (await import(path.join(dist, 'cli-experiments.js'))) as typeof import('../src/cli-experiments.js');
+  const out: Captured = { stdout: '', stderr: '' };
+  const stream = (k: keyof Captured) => ({ write: (s: string) => ((out[k] += s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
+  const program = new Command('parity-lstm').exitOverride().configureOutput({ writeErr: (s) => (out.stderr += s), writeOut: (s) => (out.stdout += s) });
+  registerExperimentCommands(program, { stdout: stream('stdout'), stderr: stream('stderr') });
+  await program.parseAsync(args, { from: 'user' });
+  return out;
+}
+
+/** Cells of the markdown table that follows `heading`. */
+function tableAfter(md: string, heading: string): string[][] {
+  const lines = md.split('\n');
+  let i = lines.findIndex((l) => l.startsWith(heading));
+  expect(i).toBeGreaterThanOrEqual(0);
+  while (!lines[i].startsWith('|')) i++;
+  const rows: string[][] = [];
+  for (i += 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
+  return rows;
+}
+
+const pctText = (x: number): string => (x === 1 ? '100%' : `${(x * 100).toFixed(1)}%`);
+
+describe('experiment openai (CLI, worker threads)', () => {
+  it('writes report.md whose tables match runs.jsonl, valid SVG charts, and JSON on request', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-exp-'));
+    const out = path.join(dir, 'report');
+    const res = await cli(['experiment', 'openai', '--dataset-size', '640', '--seeds', '2', '--epochs', '2', '--eval-every', '5', '--workers', '2', '--out', out, '--json']);
+    const json = JSON.parse(res.stdout);
+    expect(json.workers).toBe(2);
+    expect(res.stderr).toContain('experiment openai:');
+    const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
+    const lines = fs.readFileSync(path.join(out, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    // The per-run table, row by row, against the JSON lines.
+    const rows = tableAfter(md, '### Every run');
+    expect(rows).toHaveLength(lines.length);
+    rows.forEach((row, k) => {
+      const l = lines[k];
+      expect(row[0]).toBe(l.arm === 'fixed' ? 'fixed length 50' : 'lengths 1..50');
+      expect(Number(row[1])).toBe(l.seed);
+      expect(row[2]).toBe(l.solvedAtStep === null ? '—' : String(l.solvedAtStep));
+      expect(Number(row[3])).toBe(l.steps);
+      expect(row[4]).toBe(pctText(l.accFixed));
+      expect(row[5]).toBe(pctText(l.accLonger));
+      expect(row[6]).toBe(pctText(l.long['200']));
+    });
+    // The summary table: success counts per arm.
+    const summary = tableAfter(md, '## Results');
+    for (const row of summary) {
+      const arm = row[0] === 'fixed length 50' ? 'fixed' : 'varying';
+      const mine = lines.filter((l) => l.arm === arm);
+      expect(row[1]).toBe(`${mine.filter((l) => l.solved).length}/${mine.length}`);
+    }
+    for (const f of ['curves.svg', 'length-accuracy.svg', 'gradient-by-step.svg', 'probe-loss.svg']) {
+      const svg = fs.readFileSync(path.join(out, f), 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(out, 'curves.svg'), 'utf8')).toContain('seed 2');
+    expect(fs.readFileSync(path.join(out, 'length-accuracy.svg'), 'utf8')).toContain('lengths 1..50');
+    expect(fs.existsSync(path.join(out, 'models', 'varying-seed2.json'))).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects bad options with one line', async () => {
+    await expect(cli(['experiment', 'openai', '--seeds', '0'])).rejects.toBeInstanceOf(CommanderError);
+    await expect(cli(['experiment', 'openai', '--lr', 'fast'])).rejects.toThrow(/learning rate|number/);
+    const file = path.join(os.tmpdir(), `parity-exp-file-${process.pid}`);
+    fs.writeFileSync(file, 'x');
+    const err = await cli(['experiment', 'openai', '--out', path.join(file, 'report'), '--dataset-size', '64', '--seeds', '1', '--epochs', '1']).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).name).toBe('ParityError'); // dist's class: the main CLI prints it as one line, exit 2
+    expect((err as Error).message).toMatch(/^cannot create report folder .*: a part of the path is not a directory$/);
+    fs.rmSync(file);
+  });
+});
