@@ -1,0 +1,291 @@
+// `npm run bench`: training and inference throughput of ours against its peers, measured in one run, printed side
+// by side with ratios and shares of the machine's measured SIMD peak. See bench/README.md.
+//
+//   node bench/run.mjs [--quick] [--json FILE] [--peers ours,plain,tfjs-wasm,tfjs-cpu,torch] [--no-solve]
+//
+// Each peer runs in its own fresh Node (or Python) process, one after another, so every "cold" figure is a first
+// call in a fresh process and no peer's JIT, heap or threads disturb another's. Progress goes to stderr; the
+// tables go to stdout.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CONFIGS, SOLVE, timing } from './lib/configs.mjs';
+import { flopsPerSeqStep, FLOPS_FORMULA } from './lib/flops.mjs';
+import { measurePeak } from './lib/peak.mjs';
+import { stats, parseArgs } from './lib/measure.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+// The Python with PyTorch (issue 3: /usr/bin/python3); PARITY_BENCH_PYTHON overrides it (e.g. to test the skip path).
+const PYTHON = process.env.PARITY_BENCH_PYTHON || '/usr/bin/python3';
+const args = parseArgs(process.argv.slice(2));
+const quick = args.quick;
+const wantSolve = !process.argv.includes('--no-solve');
+const only = args.peers ? String(args.peers).split(',') : null;
+const want = (p) => !only || only.includes(p);
+const t = timing(quick);
+const log = (...a) => console.error(...a);
+const started = Date.now();
+
+// Seeds for time-to-solve: all ten in a full run, one in --quick (a smoke test of the path).
+const solveSeeds = quick ? SOLVE.seeds.slice(0, 1) : SOLVE.seeds;
+
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  quick,
+  timing: t,
+  commit: (() => {
+    const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : null;
+  })(),
+};
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-bench-'));
+const peers = [];
+const skipped = []; // { id, label, why }
+const failures = [];
+
+/** Runs one peer process; its JSON result lands in a temp file. Returns its peers or null on failure. */
+function runPeer(name, cmd, cmdArgs, timeoutSec = 600) {
+  const out = path.join(tmp, `${name}.json`);
+  log(`\n== ${name}: ${path.basename(cmd)} ${cmdArgs.join(' ')}`);
+  const r = spawnSync(cmd, [...cmdArgs, ...(cmd === PYTHON ? [out] : ['--out', out])], {
+    cwd: root,
+    stdio: ['ignore', 2, 2], // a peer's own chatter (TF.js greets on stdout) goes to stderr with the progress
+    timeout: timeoutSec * 1000,
+  });
+  if (r.status !== 0 || !fs.existsSync(out)) {
+    const why = r.error ? String(r.error) : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
+    failures.push({ name, why });
+    log(`!! ${name} failed: ${why}`);
+    return null;
+  }
+  const got = JSON.parse(fs.readFileSync(out, 'utf8')).peers;
+  peers.push(...got);
+  return got;
+}
+
+// ---- the machine's peak --------------------------------------------------------------------------------------
+// Measured before and after the peers. Other work on the machine can only slow the kernel down, so the peak used
+// for shares is the best repetition of both series; their medians are printed too, as a gauge of the noise.
+const peakSettings = quick ? { reps: 3, repSec: 0.1 } : { reps: 7, repSec: 0.2 };
+log('== peak: f32x4 mul+add chains (bench/peak.ts)');
+const peakStart = await measurePeak(peakSettings);
+log(`peak at start: median ${peakStart.gflops.toFixed(1)} GFLOP/s (min ${peakStart.min.toFixed(1)}, max ${peakStart.max.toFixed(1)})`);
+
+// ---- the peers -----------------------------------------------------------------------------------------------
+const quickArgs = quick ? ['--quick'] : [];
+const haveLib = fs.existsSync(path.join(root, 'dist', 'index.js')) && fs.existsSync(path.join(root, 'dist', 'reference.js'));
+if (!haveLib) {
+  for (const [id, label] of [['ours-lstm', 'ours LSTM'], ['ours-rnn', 'ours RNN'], ['plain-lstm', 'plain JS LSTM']]) {
+    skipped.push({ id, label, why: 'dist/ is not built: run `npm run build` (npm run bench does)' });
+  }
+} else {
+  if (want('ours')) {
+    runPeer('ours-lstm', process.execPath, ['bench/peers/ours.mjs', '--cell', 'lstm', ...(wantSolve ? ['--solve', '--seeds', solveSeeds.join(',')] : []), ...quickArgs]);
+    runPeer('ours-rnn', process.execPath, ['bench/peers/ours.mjs', '--cell', 'rnn', ...quickArgs]);
+  }
+  if (want('plain')) {
+    runPeer('plain-lstm', process.execPath, ['bench/peers/plainjs.mjs', '--cell', 'lstm', ...(wantSolve ? ['--solve', '--seeds', solveSeeds.join(',')] : []), ...quickArgs]);
+  }
+}
+if (want('tfjs-wasm')) runPeer('tfjs-wasm', process.execPath, ['bench/peers/tfjs.mjs', '--backend', 'wasm', ...quickArgs]);
+if (want('tfjs-cpu')) runPeer('tfjs-cpu', process.execPath, ['bench/peers/tfjs.mjs', '--backend', 'cpu', ...quickArgs]);
+if (want('torch')) {
+  const probe = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
+  if (!probe || probe.status !== 0) {
+    const why = !probe ? `${PYTHON} not found` : `${PYTHON} -c 'import torch' failed: ${(probe.stderr || '').trim().split('\n').pop()}`;
+    skipped.push({ id: 'torch-dense', label: 'PyTorch dense', why }, { id: 'torch-packed', label: 'PyTorch packed', why });
+  } else {
+    const spec = path.join(tmp, 'torch-spec.json');
+    const budgetSec = quick ? 30 : 120;
+    fs.writeFileSync(spec, JSON.stringify({ configs: CONFIGS, timing: t, solve: wantSolve ? { ...SOLVE, seeds: solveSeeds, budgetSec } : null }));
+    runPeer('torch', PYTHON, ['bench/peers/torch_bench.py', spec]);
+  }
+}
+fs.rmSync(tmp, { recursive: true, force: true });
+
+log('\n== peak again, after the peers');
+const peakEnd = await measurePeak(peakSettings);
+log(`peak at end: median ${peakEnd.gflops.toFixed(1)} GFLOP/s (min ${peakEnd.min.toFixed(1)}, max ${peakEnd.max.toFixed(1)})`);
+const peak = {
+  gflops: Math.max(peakStart.max, peakEnd.max),
+  how: 'best repetition of the two series (start and end of the run)',
+  start: peakStart,
+  end: peakEnd,
+  kernel: peakStart.kernel,
+  build: peakStart.build,
+};
+
+// ---- the tables ----------------------------------------------------------------------------------------------
+const COLS = [
+  ['ours-lstm', 'ours LSTM'],
+  ['ours-rnn', 'ours RNN'],
+  ['plain-lstm', 'plain JS'],
+  ['tfjs-wasm', 'TF.js wasm'],
+  ['tfjs-cpu', 'TF.js cpu'],
+  ['torch-dense', 'PyTorch dense'],
+  ['torch-packed', 'PyTorch packed'],
+];
+const RATIO_PEERS = [
+  ['plain-lstm', 'x plain'],
+  ['tfjs-wasm', 'x TF wasm'],
+  ['tfjs-cpu', 'x TF cpu'],
+  ['torch-dense', 'x torch dense'],
+  ['torch-packed', 'x torch packed'],
+];
+const byId = Object.fromEntries(peers.map((p) => [p.id, p]));
+const cellOf = (id, cfg) => byId[id]?.results?.[cfg];
+
+const si = (x) => {
+  if (x == null || !Number.isFinite(x)) return '-';
+  if (x >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(0);
+};
+const ratio = (a, b) => (a > 0 && b > 0 ? (a / b >= 100 ? `${(a / b).toFixed(0)}x` : `${(a / b).toFixed(1)}x`) : '-');
+const pct = (x) => (x >= 0.1 ? `${(100 * x).toFixed(0)}%` : `${(100 * x).toFixed(1)}%`);
+
+function table(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [title, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const rateOf = (id, cfg, which) => {
+  const c = cellOf(id, cfg);
+  if (!c || c.skipped) return null;
+  return which === 'cold' ? c.cold.rate : c.warm.median;
+};
+const header = ['config', ...COLS.map((c) => c[1]), ...RATIO_PEERS.map((r) => r[1])];
+const rowsFor = (which) =>
+  CONFIGS.map((cfg) => {
+    const ours = rateOf('ours-lstm', cfg.id, which);
+    return [
+      cfg.id,
+      ...COLS.map(([id]) => si(rateOf(id, cfg.id, which))),
+      ...RATIO_PEERS.map(([id]) => ratio(ours, rateOf(id, cfg.id, which))),
+    ];
+  });
+const rangeRows = CONFIGS.map((cfg) => [
+  cfg.id,
+  ...COLS.map(([id]) => {
+    const c = cellOf(id, cfg.id);
+    return c && !c.skipped ? `${si(c.warm.min)}-${si(c.warm.max)} n${c.warm.reps}` : '-';
+  }),
+]);
+
+// Share of peak: counted flops per sequence-step (the algorithm's, not the engine's) x rate / measured peak.
+const flopsOf = (id, cfg) => {
+  const cell = id === 'ours-rnn' ? 'rnn' : 'lstm';
+  const c = cellOf(id, cfg.id);
+  const perBatch = c?.seqStepsPerUnit ?? cfg.batch * ((cfg.minLen + cfg.maxLen) / 2);
+  return flopsPerSeqStep(cell, cfg.hidden, cfg.kind, perBatch);
+};
+const shareRows = CONFIGS.map((cfg) => [
+  cfg.id,
+  ...COLS.map(([id]) => {
+    const r = rateOf(id, cfg.id, 'warm');
+    return r ? pct((r * flopsOf(id, cfg)) / (peak.gflops * 1e9)) : '-';
+  }),
+]);
+const flopRows = CONFIGS.map((cfg) => [
+  cfg.id,
+  cfg.what,
+  flopsOf('ours-lstm', cfg).toFixed(0),
+  flopsOf('ours-rnn', cfg).toFixed(0),
+]);
+
+// Time-to-solve.
+const solveRows = [];
+const solveJson = {};
+for (const p of peers) {
+  if (!p.solve) continue;
+  const ran = p.solve.perSeed.filter((s) => !s.skipped);
+  const solvedRuns = ran.filter((s) => s.solved);
+  const st = solvedRuns.length ? stats(solvedRuns.map((s) => s.seconds)) : null;
+  const wall = solvedRuns.length ? stats(solvedRuns.map((s) => s.wallSeconds)).median : null;
+  const steps = solvedRuns.length ? stats(solvedRuns.map((s) => s.steps)).median : null;
+  solveJson[p.id] = { ...p.solve, solved: solvedRuns.length, ran: ran.length, of: p.solve.perSeed.length, medianSeconds: st?.median ?? null, minSeconds: st?.min ?? null, maxSeconds: st?.max ?? null, medianWallSeconds: wall, medianSteps: steps };
+  solveRows.push([
+    p.label,
+    `${solvedRuns.length}/${p.solve.perSeed.length}${ran.length < p.solve.perSeed.length ? ` (${p.solve.perSeed.length - ran.length} not run)` : ''}`,
+    st ? st.median.toFixed(3) : '-',
+    st ? `${st.min.toFixed(3)}-${st.max.toFixed(3)}` : '-',
+    wall != null ? wall.toFixed(3) : '-',
+    steps != null ? String(steps) : '-',
+  ]);
+}
+const oursSolve = solveJson['ours-lstm']?.medianSeconds;
+for (const row of solveRows) {
+  const id = peers.find((p) => p.label === row[0]).id;
+  const m = solveJson[id].medianSeconds;
+  row.push(id === 'ours-lstm' || !m || !oursSolve ? '' : `${ratio(m, oursSolve)} ours`);
+}
+
+const out = [];
+out.push(`parity-lstm bench (${quick ? 'QUICK: few repetitions, smoke test only' : 'full'}) - ${meta.date}, commit ${meta.commit ?? '?'}, Node ${meta.node}, ${meta.cpu}, ${meta.cores} cores, load average at start ${meta.loadAverageAtStart.join(' ')}`);
+out.push('Sequence-steps/s = sum of the lengths of the strings processed per second of wall time, one thread. Training = forward + BPTT + optimiser (Adam 0.01), plus turning strings into the engine\'s input; inference = forward only.');
+out.push(`Each figure: warm = median of up to ${t.reps} repetitions of >= ${t.repSec} s after ${t.warmSec} s warm-up; cold = the first call in a fresh process. Ratios: ours LSTM / peer.`);
+out.push('');
+out.push(`Peak: ${peak.gflops.toFixed(1)} GFLOP/s f32, one core (${peak.how}; medians ${peak.start.gflops.toFixed(1)} at start, ${peak.end.gflops.toFixed(1)} at end, cold first call ${peak.start.cold.toFixed(1)})`);
+out.push(`  kernel: ${peak.kernel}; built with \`${peak.build}\``);
+out.push('');
+for (const c of CONFIGS) out.push(`  ${c.id.padEnd(5)} ${c.what}`);
+out.push('');
+out.push(table('Warm throughput, sequence-steps/s (median)', header, rowsFor('warm')));
+out.push('');
+out.push(table('Cold throughput, sequence-steps/s (first call in a fresh process: compile, tier-up and first allocations included)', header, rowsFor('cold')));
+out.push('');
+out.push(table('Warm spread: min-max of the repetitions, n = repetitions', ['config', ...COLS.map((c) => c[1])], rangeRows));
+out.push('');
+out.push(FLOPS_FORMULA);
+out.push(table('Counted flops per sequence-step', ['config', 'what', 'LSTM', 'RNN'], flopRows));
+out.push('');
+out.push(table(`Share of peak (${peak.gflops.toFixed(1)} GFLOP/s): warm rate x counted flops / peak`, ['config', ...COLS.map((c) => c[1])], shareRows));
+out.push('');
+if (solveRows.length) {
+  out.push(
+    table(
+      `Time to solve: LSTM H 8, Adam 0.01, batch 10, lengths 1..20, eval every 10 on 100 strings of 50..100, confirm on 1000; seeds ${solveSeeds.join(',')} (medians over the solved seeds; seconds of training steps only, wall includes evaluation)`,
+      ['peer', 'solved', 'median s', 'min-max s', 'median wall s', 'median steps', 'peer s / ours s'],
+      solveRows,
+    ),
+  );
+  out.push('');
+}
+out.push('Notes:');
+const notes = new Set();
+for (const p of peers) for (const n of [...(p.notes ?? []), ...(p.solveSkipped ? [p.solveSkipped] : [])]) notes.add(n);
+for (const n of notes) out.push(`  - ${n}`);
+if (!byId['plain-lstm']?.solve && byId['plain-lstm']) out.push('  - plain JS time-to-solve not run (--no-solve)');
+for (const s of skipped) out.push(`  - skipped ${s.label}: ${s.why}`);
+if (only) out.push(`  - --peers ${only.join(',')}: the other columns were not run`);
+for (const f of failures) out.push(`  - FAILED ${f.name}: ${f.why} (its progress above, on stderr, says why)`);
+out.push(`  - total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(out.join('\n'));
+
+if (args.json) {
+  const cells = {};
+  for (const cfg of CONFIGS) {
+    cells[cfg.id] = {};
+    for (const [id] of COLS) {
+      const c = cellOf(id, cfg.id);
+      if (!c) continue;
+      cells[cfg.id][id] = c.skipped ? c : { ...c, flopsPerSeqStep: flopsOf(id, cfg), shareOfPeak: (c.warm.median * flopsOf(id, cfg)) / (peak.gflops * 1e9) };
+    }
+    const ours = rateOf('ours-lstm', cfg.id, 'warm');
+    cells[cfg.id].ratiosOursLstmTo = Object.fromEntries(RATIO_PEERS.map(([id]) => [id, ours && rateOf(id, cfg.id, 'warm') ? ours / rateOf(id, cfg.id, 'warm') : null]));
+  }
+  const doc = { meta, peak, flopsFormula: FLOPS_FORMULA, configs: CONFIGS, cells, solve: solveJson, peers, skipped, failures };
+  fs.writeFileSync(args.json, JSON.stringify(doc, null, 2));
+  log(`wrote ${args.json}`);
+}
+if (failures.length) process.exitCode = 1;
