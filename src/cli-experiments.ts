@@ -24,6 +24,7 @@ import {
 import { defaultWorkers, nodeWorkerPool, readGridFile, runExperimentToDir, runSweepWithFile } from './sweep-node.js';
 import { lengthCurve, resolveCurveLengths, type CurveRow } from './curve.js';
 import { lengthAccuracySpec, renderSvg } from './charts.js';
+import { writeFileAtomic } from './node-files.js';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 export interface CliIO {
@@ -405,11 +406,7 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
   const rows = summarizeSweep(outcome.all, settings);
   const speed = sweepSpeed(outcome.results, outcome.wallSeconds);
   const svg = await renderSvg(sweepChart(rows));
-  try {
-    fs.writeFileSync(chart, svg);
-  } catch (e) {
-    throw new ParityError(`cannot write chart ${chart}: ${(e as Error).message}`);
-  }
+  writeFileAtomic(chart, svg, 'chart');
   const failedRuns = outcome.all.filter((r: SweepResult) => r.status !== 'ok');
   if (flags.json) {
     io.stdout.write(
@@ -542,11 +539,7 @@ export async function runCurve(opts: CurveCommandOptions): Promise<void> {
       rows.map((r) => ({ series: name, length: r.length, accuracy: r.accuracy })),
       `Accuracy by string length: ${name} (${int(count)} fresh strings per length)`,
     );
-    try {
-      fs.writeFileSync(chart, await renderSvg(spec));
-    } catch (e) {
-      throw new ParityError(`cannot write chart ${chart}: ${(e as Error).message}`);
-    }
+    writeFileAtomic(chart, await renderSvg(spec), 'chart');
   }
   if (opts.json) {
     io.stdout.write(JSON.stringify({ model: name, count, seed: opts.seed ?? 0, rows, chart, seconds }) + '\n');

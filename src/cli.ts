@@ -26,6 +26,7 @@ import {
   type Progress,
   type TrainConfig,
 } from './index.js';
+import { registerExperimentCommands, runCurve } from './cli-experiments.js';
 import { checkWritable, openLineLog, readStdin, readTextFile, writeFileAtomic, writeStdout, type LineLog } from './node-files.js';
 import {
   LiveBar,
@@ -455,6 +456,9 @@ interface EvalOpts {
   lengths?: number[];
   seed?: number;
   json?: boolean;
+  curve?: boolean;
+  curveMax?: number;
+  chart?: string;
 }
 
 function describeModel(m: Model, file: string): string {
@@ -469,6 +473,18 @@ function describeModel(m: Model, file: string): string {
 }
 
 async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
+  if (o.curve) {
+    if (given(cmd, 'minLen') || given(cmd, 'maxLen')) throw new ParityError('--curve tests a series of lengths: use --curve-max or --lengths, not --min-len/--max-len');
+    if (o.lengths && given(cmd, 'curveMax')) throw new ParityError('give --lengths or --curve-max, not both');
+    const count = o.count ?? 100;
+    const longest = o.lengths ? Math.max(...o.lengths) : (o.curveMax ?? 10_000);
+    checkBudget(`${int(count)} strings of each length up to ${int(longest)} bits`, count, longest * 3, 'use a smaller --count or --curve-max');
+    const model = await loadModel(o.model);
+    const seed = o.seed ?? randomSeed();
+    await runCurve({ model, modelName: path.basename(o.model), max: o.curveMax, lengths: o.lengths, count, seed, chart: o.chart ?? 'curve.svg', json: o.json });
+    return 0;
+  }
+  if (given(cmd, 'curveMax') || given(cmd, 'chart')) throw new ParityError('--curve-max and --chart go with --curve');
   if (o.lengths && (given(cmd, 'minLen') || given(cmd, 'maxLen'))) {
     throw new ParityError('give --lengths or --min-len/--max-len, not both');
   }
@@ -697,6 +713,9 @@ Examples:
     .option('--max-len <n>', 'longest string', lengthParser('max length'), 100)
     .option('--lengths <list>', 'test these lengths instead, e.g. 100,1000,10000', lengthList)
     .option('--seed <n>', 'random seed of the strings (default: random, printed)', seedParser)
+    .option('--curve', 'accuracy against string length (1, 2, 5, 10, 20, ... up to --curve-max) as a table and an SVG chart')
+    .option('--curve-max <n>', 'longest length of the curve (default 10,000)', lengthParser('curve max'))
+    .option('--chart <file>', 'where --curve writes its SVG chart (default curve.svg)')
     .option('--json', 'one JSON object on stdout')
     .addHelpText(
       'after',
@@ -704,7 +723,8 @@ Examples:
 Examples:
   $ ${name} eval --model model.json
   $ ${name} eval --model model.json --count 5000 --min-len 1 --max-len 500
-  $ ${name} eval --model model.json --lengths 100,1000,10000 --count 20 --json`,
+  $ ${name} eval --model model.json --lengths 100,1000,10000 --count 20 --json
+  $ ${name} eval --model model.json --curve --curve-max 100000 --chart curve.svg`,
     )
     .action(async (opts: EvalOpts, cmd: Command) => setExit(await evalCommand(opts, cmd)));
 
@@ -743,6 +763,7 @@ Examples:
     )
     .action(async (opts: DatasetOpts) => setExit(await datasetCommand(opts)));
 
+  registerExperimentCommands(program);
   return program;
 }
 

@@ -33,6 +33,7 @@ import {
   type ExperimentResult,
 } from './experiment.js';
 import { renderSvg } from './charts.js';
+import { writeFileAtomic } from './node-files.js';
 
 /** One worker per core. */
 export function defaultWorkers(): number {
@@ -212,12 +213,9 @@ export async function runSweepWithFile(o: FileSweepOptions): Promise<FileSweepOu
 
 // ---- the experiment's report folder -----------------------------------------------------------------------------
 
+/** Whole files of the report go through a temporary file and a rename: never half a report in place of one. */
 function writeFile(file: string, text: string): void {
-  try {
-    fs.writeFileSync(file, text);
-  } catch (e) {
-    throw new ParityError(`cannot write ${file}: ${reason(e)}`);
-  }
+  writeFileAtomic(file, text);
 }
 
 /** Creates the report folder (and models/ in it), or says why it cannot. */
