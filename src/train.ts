@@ -165,8 +165,9 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     if (step % config.evalEvery === 0 || step === config.steps) {
       const gen = score(evalSet, model.logitsUnchecked(evalSet)).accuracy;
       let confirmAccuracy: number | null = null;
-      // Confirm the first time the generalisation set is perfect (and, when stopping once solved, every time).
-      if (gen === 1 && solvedAtStep === null && (config.untilSolved || lastConfirm === null)) {
+      // Whenever the generalisation set is perfect and no confirmation has passed yet: solvedAtStep is then the
+      // first step confirmed, with or without untilSolved.
+      if (gen === 1 && solvedAtStep === null) {
         confirmAccuracy = confirm();
         lastConfirm = { step, accuracy: confirmAccuracy };
         if (confirmAccuracy === 1) solvedAtStep = step;
