@@ -118,3 +118,21 @@ export function shuffle<T>(rng: Rng, a: T[]): T[] {
   }
   return a;
 }
+
+/**
+ * Walks a dataset in epochs, reshuffled at the start of each, `batch` strings a call; the last batch of an epoch may
+ * be short (as with PyTorch's DataLoader), so no string repeats within an epoch.
+ */
+export function epochWalker(data: string[], batch: number, rng: Rng): () => string[] {
+  const order = Array.from(data.keys());
+  let cursor = data.length; // start with a shuffle
+  return () => {
+    if (cursor >= data.length) {
+      shuffle(rng, order);
+      cursor = 0;
+    }
+    const out = order.slice(cursor, cursor + batch).map((i) => data[i]);
+    cursor += batch;
+    return out;
+  };
+}

@@ -4,7 +4,7 @@
 import { type CellKind, gateCount, tensorLayout } from './layout.js';
 import { type Model } from './model.js';
 import { ParityError } from './errors.js';
-import { refRun, parityOf, type Params } from './reference.js';
+import { refLossAndGrads, type Params } from './reference.js';
 import { lengthCurve, type CurveRow } from './curve.js';
 
 export interface StepGradient {
@@ -18,8 +18,6 @@ export interface StepGradient {
   dx: number;
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
 /**
  * Backpropagation through time on each string alone (float64 reference cell), keeping the norm of the gradient
  * at every hidden state: |dL/dh_t| for t = 1..T. When it shrinks by a constant factor per step, the early bits
@@ -29,58 +27,20 @@ export function gradientByStep(cell: CellKind, H: number, p: Params, strings: st
   if (strings.length === 0) throw new ParityError('give at least one string to measure gradients on');
   const T = strings[0].length;
   if (T === 0 || strings.some((s) => s.length !== T)) throw new ParityError('gradientByStep needs non-empty strings of one length');
+  const [wih] = tensorLayout(cell, H).map((t) => t.offset);
   const G = gateCount(cell);
-  const [wih, whh, , , lw, lb] = tensorLayout(cell, H).map((t) => t.offset);
   const sum = { dh: new Float64Array(T), dc: new Float64Array(T), dx: new Float64Array(T) };
   const norm = (v: Float64Array): number => Math.hypot(...v);
-
-  for (const bits of strings) {
-    const steps = refRun(cell, H, p, bits);
-    const hT = steps[T - 1].h;
-    let z = p[lb];
-    for (let j = 0; j < H; j++) z += p[lw + j] * hT[j];
-    // backprop through BCE with logits: dL/dz = sigmoid(z) - y
-    const dz = sigmoid(z) - parityOf(bits);
-    // backprop through the linear read-out
-    let dh = new Float64Array(H);
-    for (let j = 0; j < H; j++) dh[j] = dz * p[lw + j];
-    let dc = new Float64Array(H);
-    for (let t = T - 1; t >= 0; t--) {
-      const s = steps[t];
-      const dzr = new Float64Array(G * H); // gradient at the gate pre-activations
-      const dcPrev = new Float64Array(H);
-      if (cell === 'lstm') {
-        for (let j = 0; j < H; j++) {
-          const i = s.gates[j], f = s.gates[H + j], g = s.gates[2 * H + j], og = s.gates[3 * H + j];
-          const tc = Math.tanh(s.c[j]);
-          // backprop through h = o * tanh(c): this dC is the total gradient at c_t
-          const dC = dc[j] + dh[j] * og * (1 - tc * tc);
-          dc[j] = dC;
-          // backprop through c = f * c_prev + i * g, then the gate nonlinearities
-          dcPrev[j] = dC * f;
-          dzr[j] = dC * g * i * (1 - i);
-          dzr[H + j] = dC * s.cPrev[j] * f * (1 - f);
-          dzr[2 * H + j] = dC * i * (1 - g * g);
-          dzr[3 * H + j] = dh[j] * tc * og * (1 - og);
-        }
-      } else {
-        // backprop through h = tanh(z)
-        for (let j = 0; j < H; j++) dzr[j] = dh[j] * (1 - s.h[j] * s.h[j]);
-      }
-      sum.dh[t] += norm(dh);
-      if (cell === 'lstm') sum.dc[t] += norm(dc);
-      // backprop through z = W_ih x + W_hh h_prev + b: to the bit and to the previous hidden state
-      let dx = 0;
-      const dhPrev = new Float64Array(H);
-      for (let r = 0; r < G * H; r++) {
-        dx += p[wih + r] * dzr[r];
-        for (let k = 0; k < H; k++) dhPrev[k] += p[whh + r * H + k] * dzr[r];
-      }
-      sum.dx[t] += Math.abs(dx);
-      dh = dhPrev;
-      dc = dcPrev;
-    }
-  }
+  // The reference differentiates the batch's mean loss; times the batch size, each string's own loss.
+  const B = strings.length;
+  refLossAndGrads(cell, H, p, strings, (t, dh, dc, dz) => {
+    sum.dh[t] += B * norm(dh);
+    if (dc) sum.dc[t] += B * norm(dc);
+    // backprop through z = W_ih x + ...: to the bit itself
+    let dx = 0;
+    for (let r = 0; r < G * H; r++) dx += p[wih + r] * dz[r];
+    sum.dx[t] += B * Math.abs(dx);
+  });
   const n = strings.length;
   return Array.from({ length: T }, (_, t) => ({
     t: t + 1,

@@ -8,7 +8,7 @@ import { train, STREAM } from './train.js';
 import { Model } from './model.js';
 import { ParityError } from './errors.js';
 import { type CellKind } from './layout.js';
-import { makeRng, randomBits, randomStringsFrom, shuffle, streamSeed, type Rng } from './data.js';
+import { epochWalker, makeRng, randomBits, randomStringsFrom, streamSeed } from './data.js';
 import { score } from './evaluate.js';
 import { curveLengths, lengthCurve, type CurveRow } from './curve.js';
 import {
@@ -204,21 +204,6 @@ export interface ArmEvent {
   solvedAtStep: number | null;
   /** Set once an epoch ends: its held-out numbers. */
   epochRow?: EpochRow;
-}
-
-/** Walks a dataset in reshuffled epochs, as train() does with a fixed dataset (the last batch may be short). */
-function epochWalker(data: string[], batch: number, rng: Rng): () => string[] {
-  const order = Array.from(data.keys());
-  let cursor = data.length;
-  return () => {
-    if (cursor >= data.length) {
-      shuffle(rng, order);
-      cursor = 0;
-    }
-    const out = order.slice(cursor, cursor + batch).map((i) => data[i]);
-    cursor += batch;
-    return out;
-  };
 }
 
 /** The curriculum's length at step s (1-based): 1 .. L in equal shares of the first `ramp` steps, then L. */

@@ -26,6 +26,7 @@ export {
   formatDataset,
   checkBits,
   shuffle,
+  epochWalker,
   type Rng,
 } from './data.js';
 export { compileCore } from './wasm.js';

@@ -91,12 +91,19 @@ export function parityOf(bits: string): number {
   return p;
 }
 
+/**
+ * Sees backpropagation through time at each step t (0-based, last step first) of each string: the gradient of the
+ * mean loss at h_t, at c_t (the total, LSTM only) and at the gate pre-activations z_t. For measurements only.
+ */
+export type StepObserver = (t: number, dh: Float64Array, dc: Float64Array | null, dz: Float64Array) => void;
+
 /** Mean BCE loss over the batch and its gradient w.r.t. every parameter (same flat layout). */
 export function refLossAndGrads(
   cell: CellKind,
   H: number,
   p: Params,
   strings: string[],
+  observe?: StepObserver,
 ): { loss: number; logits: number[]; grads: Float64Array } {
   const G = gateCount(cell);
   const o = offsets(cell, H);
@@ -127,6 +134,7 @@ export function refLossAndGrads(
       const s = steps[t];
       const dzr = new Float64Array(G * H); // gradient at the gate pre-activations
       const dcPrev = new Float64Array(H);
+      const dcTotal = new Float64Array(H);
       if (cell === 'lstm') {
         for (let j = 0; j < H; j++) {
           const i = s.gates[j], f = s.gates[H + j], g = s.gates[2 * H + j], og = s.gates[3 * H + j];
@@ -134,6 +142,7 @@ export function refLossAndGrads(
           // backprop through h = o * tanh(c)
           const dO = dh[j] * tc;
           const dC = dc[j] + dh[j] * og * (1 - tc * tc);
+          dcTotal[j] = dC;
           // backprop through c = f * c_prev + i * g
           const dI = dC * g;
           const dG = dC * i;
@@ -149,6 +158,7 @@ export function refLossAndGrads(
         // backprop through h = tanh(z)
         for (let j = 0; j < H; j++) dzr[j] = dh[j] * (1 - s.h[j] * s.h[j]);
       }
+      observe?.(t, dh, cell === 'lstm' ? dcTotal : null, dzr);
       // backprop through z = W_ih x + b_ih + W_hh h_prev + b_hh
       const dhPrev = new Float64Array(H);
       for (let r = 0; r < G * H; r++) {

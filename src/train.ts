@@ -3,7 +3,7 @@
 import { Model } from './model.js';
 import { ParityError } from './errors.js';
 import { validateConfig, type TrainConfig } from './config.js';
-import { checkBits, makeRng, randomStringsFrom, shuffle, streamSeed, type Rng } from './data.js';
+import { checkBits, epochWalker, makeRng, randomStringsFrom, streamSeed } from './data.js';
 import { score } from './evaluate.js';
 
 export interface Progress {
@@ -78,20 +78,7 @@ function batchSource(config: TrainConfig): () => string[] {
     const rng = makeRng(streamSeed(seed, STREAM.data));
     return () => randomStringsFrom(rng, batch, minLen, maxLen);
   }
-  const data = dataset;
-  const rng: Rng = makeRng(streamSeed(seed, STREAM.shuffle));
-  const order = Array.from(data.keys());
-  let cursor = data.length; // start with a shuffle
-  return () => {
-    if (cursor >= data.length) {
-      shuffle(rng, order);
-      cursor = 0;
-    }
-    // The last batch of an epoch may be short, as with PyTorch's DataLoader: no string repeats within an epoch.
-    const out = order.slice(cursor, cursor + batch).map((i) => data[i]);
-    cursor += batch;
-    return out;
-  };
+  return epochWalker(dataset, batch, makeRng(streamSeed(seed, STREAM.shuffle)));
 }
 
 /** The batch sampler, exposed for tests. */
