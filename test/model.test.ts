@@ -15,6 +15,18 @@ describe('layout', () => {
   });
 });
 
+describe('core errors', () => {
+  it('a trap in the core surfaces as an ordinary Error that says what happened and what to do', async () => {
+    const core = await Core.instantiate();
+    core.exports.create(0, 4);
+    // An out-of-bounds access: the kind of trap a contract bug would cause.
+    const trap = (): void => core.call('applyActivation', () => core.exports.applyActivation(0, core.exports.memory.buffer.byteLength, 16));
+    expect(trap).toThrow(Error);
+    expect(trap).toThrow(/parity-lstm core trapped in applyActivation: .*(too large|fewer or shorter strings|report it)/);
+    expect(trap).not.toThrow(WebAssembly.RuntimeError);
+  });
+});
+
 describe('save and load', () => {
   it('a saved and loaded model has bit-identical weights and identical predictions', async () => {
     const m = await Model.create({ cell: 'lstm', hidden: 7, seed: 42 });
