@@ -73,6 +73,11 @@ function int(name: string, v: unknown, lo: number, hi: number): number {
   return v;
 }
 
+/** Throws a ParityError unless v is a string length we accept (1..MAX_LENGTH). */
+export function checkLength(name: string, v: unknown): number {
+  return int(name, v, 1, MAX_LENGTH);
+}
+
 function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new ParityError(`${name} must be a number greater than 0, not ${JSON.stringify(v)}`);

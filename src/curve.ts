@@ -3,7 +3,7 @@
 
 import { type Model } from './model.js';
 import { ParityError } from './errors.js';
-import { MAX_LENGTH } from './config.js';
+import { checkLength } from './config.js';
 import { randomStrings, streamSeed } from './data.js';
 import { score } from './evaluate.js';
 
@@ -39,12 +39,6 @@ export function curveLengths(max: number = DEFAULT_CURVE_MAX): number[] {
   }
   if (out[out.length - 1] !== max) out.push(max);
   return out;
-}
-
-function checkLength(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1 || v > MAX_LENGTH) {
-    throw new ParityError(`${name} must be an integer from 1 to ${MAX_LENGTH.toLocaleString('en-US')}, not ${v}`);
-  }
 }
 
 /** The lengths a curve will use, validated, sorted and without repeats. */

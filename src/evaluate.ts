@@ -3,7 +3,8 @@
 import { type Model } from './model.js';
 import { ParityError } from './errors.js';
 import { parity, randomStrings, checkBits } from './data.js';
-import { MAX_LENGTH } from './config.js';
+import { checkLength } from './config.js';
+import { bceWithLogits } from './reference.js';
 
 export interface LengthRow {
   length: number;
@@ -39,17 +40,12 @@ export function evaluationStrings(opts: EvalOptions): string[] {
     return opts.strings;
   }
   const seed = (opts.seed ?? 0) >>> 0;
-  const checkLen = (name: string, v: number): void => {
-    if (!Number.isInteger(v) || v < 1 || v > MAX_LENGTH) {
-      throw new ParityError(`${name} must be an integer from 1 to ${MAX_LENGTH.toLocaleString('en-US')}, not ${v}`);
-    }
-  };
   if (opts.lengths) {
     const count = opts.count ?? 100;
     if (!Number.isInteger(count) || count < 1) throw new ParityError(`count must be a positive integer, not ${count}`);
     const out: string[] = [];
     opts.lengths.forEach((L, i) => {
-      checkLen('length', L);
+      checkLength('length', L);
       out.push(...randomStrings(count, L, L, (seed + i * 7919) >>> 0));
     });
     return out;
@@ -58,8 +54,8 @@ export function evaluationStrings(opts: EvalOptions): string[] {
   if (!Number.isInteger(count) || count < 1) throw new ParityError(`count must be a positive integer, not ${count}`);
   const lo = opts.minLen ?? 50;
   const hi = opts.maxLen ?? 100;
-  checkLen('min length', lo);
-  checkLen('max length', hi);
+  checkLength('min length', lo);
+  checkLength('max length', hi);
   if (lo > hi) throw new ParityError(`min length ${lo} is greater than max length ${hi}`);
   return randomStrings(count, lo, hi, seed);
 }
@@ -74,7 +70,7 @@ export function score(strings: string[], logits: ArrayLike<number>): EvalResult 
     const z = logits[i];
     const ok = (z > 0 ? 1 : 0) === y;
     if (ok) correct++;
-    loss += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+    loss += bceWithLogits(z, y);
     const L = strings[i].length;
     let row = rows.get(L);
     if (!row) rows.set(L, (row = { length: L, count: 0, correct: 0, accuracy: 0 }));

@@ -400,7 +400,10 @@ export class Model {
     return this.core.exports.memory.buffer.byteLength;
   }
 
-  /** Drops the wasm instance's memory reference (the instance is garbage-collected with the model). */
+  /**
+   * Forgets the loaded batch. WebAssembly has no explicit free: the instance and its memory go when the model is
+   * garbage-collected, so drop your references to it.
+   */
   dispose(): void {
     this.loaded = 0;
   }

@@ -4,6 +4,7 @@
 
 import { type CellKind, gateCount, tensorLayout } from './layout.js';
 import { initialParams } from './init.js';
+import { parity } from './data.js';
 
 export type Params = ArrayLike<number>;
 
@@ -85,12 +86,6 @@ export function bceWithLogits(z: number, y: number): number {
   return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
 }
 
-export function parityOf(bits: string): number {
-  let p = 0;
-  for (let t = 0; t < bits.length; t++) p ^= bits.charCodeAt(t) & 1;
-  return p;
-}
-
 /**
  * Sees backpropagation through time at each step t (0-based, last step first) of each string: the gradient of the
  * mean loss at h_t, at c_t (the total, LSTM only) and at the gate pre-activations z_t. For measurements only.
@@ -116,7 +111,7 @@ export function refLossAndGrads(
     const hT = steps[steps.length - 1].h;
     let z = p[o.lb];
     for (let j = 0; j < H; j++) z += p[o.lw + j] * hT[j];
-    const y = parityOf(bits);
+    const y = parity(bits);
     logits.push(z);
     loss += bceWithLogits(z, y) / B;
 
