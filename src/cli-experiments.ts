@@ -25,6 +25,7 @@ import { defaultWorkers, nodeWorkerPool, readGridFile, runExperimentToDir, runSw
 import { lengthCurve, resolveCurveLengths, type CurveRow } from './curve.js';
 import { lengthAccuracySpec, renderSvg } from './charts.js';
 import { writeFileAtomic } from './node-files.js';
+import { int } from './format.js';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 export interface CliIO {
@@ -126,7 +127,6 @@ class LiveLine {
   }
 }
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const lossText = (x: number): string => (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(4));
 const secs = (s: number): string =>
   !Number.isFinite(s) || s < 0 ? '—' : s < 10 ? `${s.toFixed(2)} s` : s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;

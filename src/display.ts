@@ -5,6 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import * as asciichart from 'asciichart';
 import type { Progress, LengthRow } from './index.js';
+import { int, pct } from './format.js';
 
 // ---- colour ------------------------------------------------------------------------------------------------------
 
@@ -50,16 +51,7 @@ const padStartV = (s: string, n: number): string => ' '.repeat(Math.max(0, n - v
 
 // ---- numbers -----------------------------------------------------------------------------------------------------
 
-/** 1234567 -> "1,234,567" */
-export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** 0.9876 -> "98.8%" (exactly 1 -> "100%" only when it is exactly 1, so 99.96% never reads as 100%). */
-export function pct(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (x === 1) return '100%';
-  const s = (x * 100).toFixed(1);
-  return (s === '100.0' ? '99.9' : s) + '%';
-}
+export { int, pct };
 
 /** A loss: 4 significant digits, scientific below 0.001. */
 export function lossStr(x: number | null | undefined): string {

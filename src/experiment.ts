@@ -10,6 +10,8 @@ import { ParityError } from './errors.js';
 import { type CellKind } from './layout.js';
 import { epochWalker, makeRng, randomBits, randomStringsFrom, streamSeed } from './data.js';
 import { score } from './evaluate.js';
+import { int, pct } from './format.js';
+export { pct };
 import { curveLengths, lengthCurve, type CurveRow } from './curve.js';
 import {
   gradientByStep,
@@ -596,14 +598,6 @@ export function summarizeExperiment(r: {
 
 // ---- formatting ---------------------------------------------------------------------------------------------
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-/** "100%" only when exactly 1, so 99.96% never reads as 100%. */
-export function pct(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (x === 1) return '100%';
-  const s = (x * 100).toFixed(1);
-  return (s === '100.0' ? '99.9' : s) + '%';
-}
 const fmtLoss = (x: number): string => (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toFixed(4));
 const sci = (x: number): string => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(3) : x.toExponential(1));
 const secs = (s: number): string => (s < 10 ? `${s.toFixed(2)} s` : s < 120 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`);
