@@ -1,6 +1,6 @@
 // The core's vector tanh and sigmoid against the exact functions in float64, on a dense grid and at extremes.
 import { it, expect } from 'vitest';
-import { Core } from '../src/wasm.js';
+import { Core } from '../src/core/wasm.js';
 
 async function apply(kind: 0 | 1, xs: Float32Array): Promise<Float32Array> {
   const core = await Core.instantiate();

@@ -1,4 +1,4 @@
-// The experiment commands as users run them, through `node dist/cli.js`: `eval --curve`, a small
+// The experiment commands as users run them, through `node dist/cli/main.js`: `eval --curve`, a small
 // `experiment openai`, and a small `sweep`. (Their logic is tested in experiments.test.ts and sweep.test.ts;
 // this checks the wiring into the CLI, its files and its error contract.)
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const CLI = resolve(__dirname, '../dist/cli.js');
+const CLI = resolve(__dirname, '../dist/cli/main.js');
 let dir = '';
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -1,4 +1,4 @@
-// The CLI, run as users run it: `node dist/cli.js ...` in a child process (npm test builds dist first).
+// The CLI, run as users run it: `node dist/cli/main.js ...` in a child process (npm test builds dist first).
 // Every bad input gets exit code 2 and exactly one `error: ...` line on stderr, never a stack; the happy paths write
 // files that load, repeat with a seed, and never replace a good model with a broken one.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Model } from '../src/index.js';
 
-const CLI = resolve(__dirname, '../dist/cli.js');
+const CLI = resolve(__dirname, '../dist/cli/main.js');
 let dir = '';
 const p = (name: string): string => join(dir, name);
 
@@ -243,7 +243,7 @@ describe('train', () => {
     expect(progress.at(-1)).toMatch(/^step 2,000\/2,000 +loss/);
     expect(r.stdout + r.stderr).not.toMatch(/\x1b\[/); // no colour without a terminal
     expect(r.stdout).toMatch(/seed +2/);
-    expect(r.stdout).toMatch(/rerun +node .*cli\.js train --seed 2 --steps 2000 --no-until-solved --out /);
+    expect(r.stdout).toMatch(/rerun +node .*cli\/main\.js train --seed 2 --steps 2000 --no-until-solved --out /);
     expect(r.stdout).toMatch(/loss/);
     expect(r.stdout).toMatch(/accuracy/);
     expect(r.stdout).toMatch(/[┤┼]/); // the curves

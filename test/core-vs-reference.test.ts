@@ -3,11 +3,11 @@
 // that do not fill their last group. Release and debug builds both.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Model } from '../src/model.js';
-import { compileCore } from '../src/wasm.js';
-import { refLossAndGrads, refAdamStep, refClipGradNorm, refLogit } from '../src/reference.js';
-import { randomStrings } from '../src/data.js';
-import type { CellKind } from '../src/layout.js';
+import { Model } from '../src/core/model.js';
+import { compileCore } from '../src/core/wasm.js';
+import { refLossAndGrads, refAdamStep, refClipGradNorm, refLogit } from '../src/core/reference.js';
+import { randomStrings } from '../src/index.js';
+import type { CellKind } from '../src/core/layout.js';
 
 const builds: Record<string, WebAssembly.Module> = {};
 beforeAll(async () => {

@@ -6,27 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import {
-  Model,
-  train,
-  lengthCurve,
-  curveLengths,
-  gradientByStep,
-  gradientDecay,
-  runExperiment,
-  runArm,
-  validateExperimentOptions,
-  experimentReport,
-  experimentCharts,
-  inlineRunner,
-  renderSvg,
-  lengthAccuracySpec,
-  curriculumLength,
-  ParityError,
-  tensorLayout,
-  parity,
-} from '../src/index.js';
-import { refRun } from '../src/reference.js';
+import { Model, train, lengthCurve, curveLengths, ParityError, tensorLayout, parity } from '../src/index.js';
+import { gradientByStep, gradientDecay, runExperiment, runArm, validateExperimentOptions, experimentReport, experimentCharts, inlineRunner, curriculumLength } from '../src/research/index.js';
+import { renderSvg, lengthAccuracySpec } from '../src/charts/index.js';
+import { refRun } from '../src/core/reference.js';
 
 const dist = path.resolve(__dirname, '../dist');
 
@@ -165,7 +148,7 @@ describe('experiment (in this thread, small)', () => {
 
 describe('runCurve (eval --curve)', () => {
   it('prints accuracy by length as a table or JSON and writes the SVG chart', async () => {
-    const { runCurve } = await import('../src/cli-experiments.js');
+    const { runCurve } = await import('../src/cli/experiments.js');
     const { model } = await train({ seed: 1 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-curve-'));
     let text = '';
@@ -198,7 +181,7 @@ interface Captured {
 }
 
 async function cli(args: string[]): Promise<Captured> {
-  const { registerExperimentCommands } = (await import(path.join(dist, 'cli-experiments.js'))) as typeof import('../src/cli-experiments.js');
+  const { registerExperimentCommands } = (await import(path.join(dist, 'cli/experiments.js'))) as typeof import('../src/cli/experiments.js');
   const out: Captured = { stdout: '', stderr: '' };
   const stream = (k: keyof Captured) => ({ write: (s: string) => ((out[k] += s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
   const program = new Command('parity-lstm').exitOverride().configureOutput({ writeErr: (s) => (out.stderr += s), writeOut: (s) => (out.stdout += s) });

@@ -4,8 +4,8 @@
 // (scripts/torch_interop.py) must load and predict what PyTorch predicted.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Model } from '../src/model.js';
-import { tensorLayout, type CellKind } from '../src/layout.js';
+import { Model } from '../src/core/model.js';
+import { tensorLayout, type CellKind } from '../src/core/layout.js';
 
 type Tensors = Record<string, { shape: number[]; data: number[] }>;
 interface Run {

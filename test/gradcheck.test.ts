@@ -2,9 +2,9 @@
 // wasm core, so it must itself be right. With h = 1e-6 in float64 the difference quotient's error is about 1e-9
 // relative (truncation ~h^2, rounding ~1e-16/h), so we expect agreement to ~1e-7.
 import { describe, it, expect } from 'vitest';
-import { refLossAndGrads, refInitParams } from '../src/reference.js';
-import { randomStrings } from '../src/data.js';
-import type { CellKind } from '../src/layout.js';
+import { refLossAndGrads, refInitParams } from '../src/core/reference.js';
+import { randomStrings } from '../src/index.js';
+import type { CellKind } from '../src/core/layout.js';
 
 function lossAt(cell: CellKind, H: number, p: Float64Array, strings: string[]): number {
   return refLossAndGrads(cell, H, p, strings).loss;

@@ -1,7 +1,7 @@
 // Saving and loading, the model file's checks, the layout shared with the core, and limits.
 import { describe, it, expect } from 'vitest';
 import { Model, ParityError, paramCount, tensorLayout, randomStrings, FORMAT } from '../src/index.js';
-import { Core } from '../src/wasm.js';
+import { Core } from '../src/core/wasm.js';
 
 describe('layout', () => {
   it.each([['lstm', 0], ['rnn', 1]] as const)('%s: the core and src/layout.ts agree on the parameter count', async (cell, code) => {

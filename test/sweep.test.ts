@@ -8,20 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import {
-  expandGrid,
-  parseGrid,
-  parseResults,
-  doneKeys,
-  summarizeSweep,
-  sweepSpeed,
-  runSweep,
-  runTask,
-  workerPool,
-  ParityError,
-  type SweepResult,
-  type WorkerLike,
-} from '../src/index.js';
+import { expandGrid, parseGrid, parseResults, doneKeys, summarizeSweep, sweepSpeed, runSweep, runTask, workerPool, type SweepResult, type WorkerLike } from '../src/research/index.js';
+import { ParityError } from '../src/index.js';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -108,7 +96,7 @@ describe('worker pool', () => {
 
 /** A commander program with the experiment commands, as src/cli.ts will have them; `--json` output parsed. */
 async function sweep(args: string[]): Promise<{ json: Record<string, unknown>; stderr: string }> {
-  const { registerExperimentCommands } = (await import(path.join(dist, 'cli-experiments.js'))) as typeof import('../src/cli-experiments.js');
+  const { registerExperimentCommands } = (await import(path.join(dist, 'cli/experiments.js'))) as typeof import('../src/cli/experiments.js');
   let stdout = '';
   let stderr = '';
   const stream = (f: (s: string) => void) => ({ write: (s: string) => (f(s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
@@ -121,7 +109,7 @@ async function sweep(args: string[]): Promise<{ json: Record<string, unknown>; s
 /** The same, in a child process (so it can be killed). */
 const HARNESS = `
 import { Command } from 'commander';
-import { registerExperimentCommands } from './dist/cli-experiments.js';
+import { registerExperimentCommands } from './dist/cli/experiments.js';
 const program = new Command('parity-lstm');
 registerExperimentCommands(program);
 await program.parseAsync(process.argv.slice(1), { from: 'user' });

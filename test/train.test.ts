@@ -2,7 +2,7 @@
 // epochs without repeats, and bad settings are rejected.
 import { describe, it, expect } from 'vitest';
 import { train, evaluate, validateConfig, ParityError, randomStrings, DEFAULT_CONFIG } from '../src/index.js';
-import { batchSourceForTest } from '../src/train.js';
+import { batchSourceForTest } from '../src/train/train.js';
 
 describe('train', () => {
   it("with the seed's settings (seed 1) solves parity: 100% on 1,000 fresh strings of length 50..100, and on longer ones", async () => {

@@ -1,4 +1,4 @@
-// The plain scalar JS peer: the library's textbook reference (dist/reference.js), float64, one string at a time,
+// The plain scalar JS peer: the library's textbook reference (dist/core/reference.js), float64, one string at a time,
 // fresh typed arrays per time step. A training step is refLossAndGrads + refAdamStep; inference is refLogit per string.
 // Time-to-solve reuses the library's data streams and initial weights (streamSeed(seed, STREAM.*)), so it sees the
 // same batches, evaluation set and starting point as ours; it runs in float64, so trajectories drift apart slowly.
@@ -11,7 +11,7 @@ const args = parseArgs(process.argv.slice(2));
 const cell = args.cell ?? 'lstm';
 const t = timing(args.quick);
 const seeds = args.seeds ? String(args.seeds).split(',').map(Number) : SOLVE.seeds;
-const ref = await import('../../dist/reference.js');
+const ref = await import('../../dist/core/reference.js');
 const lib = await import('../../dist/index.js');
 
 const newAdam = (P) => ({ m: new Float64Array(P), v: new Float64Array(P), t: 0 });
@@ -46,7 +46,7 @@ for (const cfg of CONFIGS) {
   log(`plain JS ${cell} ${cfg.id}: ${(r.warm.median / 1e6).toFixed(4)} M seq-steps/s warm, ${(r.cold.rate / 1e6).toFixed(4)} M cold`);
 }
 
-/** The library's train() loop, step for step, on the reference (see src/train.ts): same streams, same checks. */
+/** The library's train() loop, step for step, on the reference (see src/train/train.ts): same streams, same checks. */
 function trainPlain(seed, budgetSec) {
   const S = SOLVE;
   const { makeRng, streamSeed, STREAM, randomStringsFrom } = lib;
@@ -111,7 +111,7 @@ if (args.solve) {
   }
   solve = {
     perSeed,
-    how: `src/train.ts's loop on the reference (same data streams and initial weights as ours, float64); budget ${totalSec} s over all seeds`,
+    how: `src/train/train.ts's loop on the reference (same data streams and initial weights as ours, float64); budget ${totalSec} s over all seeds`,
   };
 }
 
@@ -122,7 +122,7 @@ await emit(
         id: `plain-${cell}`,
         label: `plain JS ${cell.toUpperCase()}`,
         cell,
-        notes: ['plain JS: src/reference.ts, scalar float64, one string at a time (refLossAndGrads + refAdamStep); inference refLogit per string'],
+        notes: ['plain JS: src/core/reference.ts, scalar float64, one string at a time (refLossAndGrads + refAdamStep); inference refLogit per string'],
         results,
         solve,
       },

@@ -9,7 +9,7 @@ optimiser step, loss.item().
   packed  pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False): each string stops at its own
           last bit (what ours does); used for every config. Packing is timed as part of the step.
 
-Time-to-solve: the loop of src/train.ts with packed nn.LSTM: fresh batches of 10 strings of lengths 1..20; every 10
+Time-to-solve: the loop of src/train/train.ts with packed nn.LSTM: fresh batches of 10 strings of lengths 1..20; every 10
 steps accuracy on a fixed set of 100 strings of lengths 50..100; when that is 100%, confirm on 1000 fresh strings;
 solved when those are 100% too; at most 5000 steps. Training seconds count the steps only (encode, forward,
 backward, Adam), as the library's train() does; wall seconds include evaluation.
@@ -246,7 +246,7 @@ def main():
             print('PyTorch packed solve seed %d: solved=%s steps=%d train %.3f s, wall %.3f s%s' % (
                 seed, r['solved'], r['steps'], r['seconds'], r['wallSeconds'],
                 ' (stopped: time budget)' if r['timedOut'] else ''), file=sys.stderr, flush=True)
-        packed['solve'] = {'perSeed': per, 'how': 'src/train.ts\'s loop in Python with packed nn.LSTM; own data '
+        packed['solve'] = {'perSeed': per, 'how': 'src/train/train.ts\'s loop in Python with packed nn.LSTM; own data '
                            'streams (Python random, torch.manual_seed(seed)); budget %g s over all seeds' % S['budgetSec']}
     text = json.dumps({'peers': [dense, packed]}, indent=2)
     if out_path:

@@ -4,7 +4,7 @@
 import { Core } from './wasm.js';
 import { type CellKind, tensorLayout, paramCount, TENSOR_NAMES } from './layout.js';
 import { ParityError } from './errors.js';
-import { checkBits, parity } from './data.js';
+import { checkBits, parity } from './bits.js';
 import { initialParams } from './init.js';
 import { refRun } from './reference.js';
 

@@ -1,11 +1,11 @@
 // Measurements that explain what training does, taken with the float64 reference (reference.ts) so they do not
 // depend on the fast core: how much gradient reaches each time step, and which string lengths a model has learned.
 
-import { type CellKind, gateCount, tensorLayout } from './layout.js';
-import { type Model } from './model.js';
-import { ParityError } from './errors.js';
-import { refLossAndGrads, type Params } from './reference.js';
-import { lengthCurve, type CurveRow } from './curve.js';
+import { type CellKind, gateCount, tensorLayout } from '../core/layout.js';
+import { type Model } from '../core/model.js';
+import { ParityError } from '../core/errors.js';
+import { refLossAndGrads, type Params } from '../core/reference.js';
+import { lengthCurve, type CurveRow } from '../train/curve.js';
 
 export interface StepGradient {
   /** Time step, 1-based: the state after reading bit t. */

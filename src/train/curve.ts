@@ -1,10 +1,11 @@
 // Accuracy against string length: the generalisation curve of a model, from a single bit to ten thousand and
 // beyond. Inference streams bits through a fixed buffer (model.ts), so long strings cost time, never memory.
 
-import { type Model } from './model.js';
-import { ParityError } from './errors.js';
+import { type Model } from '../core/model.js';
+import { ParityError } from '../core/errors.js';
 import { checkLength } from './config.js';
-import { randomStrings, streamSeed } from './data.js';
+import { randomStrings } from './data.js';
+import { streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
 
 /** The lengths of a default curve: 1, 2, 5, 10, 20, 50, ... up to 10,000. */

@@ -25,9 +25,9 @@ import {
   validateConfig,
   type Progress,
   type TrainConfig,
-} from './index.js';
-import { registerExperimentCommands, runCurve } from './cli-experiments.js';
-import { checkWritable, openLineLog, readStdin, readTextFile, writeFileAtomic, writeStdout, type LineLog } from './node-files.js';
+} from '../index.js';
+import { registerExperimentCommands, runCurve } from './experiments.js';
+import { checkWritable, openLineLog, readStdin, readTextFile, writeFileAtomic, writeStdout, type LineLog } from '../node/files.js';
 import {
   LiveBar,
   groupByLength,
@@ -78,10 +78,10 @@ const err = (s = ''): void => {
   process.stderr.write(s + '\n');
 };
 
-/** How this program was started, for commands a person can paste: "parity-lstm" or "node dist/cli.js". */
+/** How this program was started, for commands a person can paste: "parity-lstm" or "node dist/cli/main.js". */
 function programName(): string {
   const script = process.argv[1] ?? '';
-  if (path.basename(script) === 'cli.js') {
+  if (path.basename(script) === 'main.js') {
     // A short relative path when the script is below the current directory, else the absolute one.
     const rel = path.relative(process.cwd(), script);
     const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(script);
@@ -92,7 +92,7 @@ function programName(): string {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';

@@ -4,7 +4,7 @@
 // Why not @assemblyscript/loader: its maintainers deprecated it; the core's contract is a dozen functions on
 // numbers and pointers, so a small typed loader is clearer than generated bindings.
 
-import { CORE_WASM_BASE64 } from './generated/core-wasm.js';
+import { CORE_WASM_BASE64 } from '../generated/core-wasm.js';
 
 /** The exports of assembly/index.ts. Pointers are byte offsets into memory. */
 export interface CoreExports {

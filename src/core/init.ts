@@ -4,7 +4,7 @@
 // and the bias uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)]: the same bound everywhere.
 
 import { type CellKind, paramCount } from './layout.js';
-import { makeRng } from './data.js';
+import { makeRng } from './rng.js';
 
 export function initialParams(cell: CellKind, hidden: number, seed: number): Float32Array {
   const rng = makeRng(seed);

@@ -1,8 +1,8 @@
 // Training settings: defaults (the seed notebook's) and validation with messages a person can act on.
 
-import { ParityError } from './errors.js';
-import { type CellKind } from './layout.js';
-import { checkCell, checkHidden, type OptimizerKind } from './model.js';
+import { ParityError } from '../core/errors.js';
+import { type CellKind } from '../core/layout.js';
+import { checkCell, checkHidden, MAX_HIDDEN, type OptimizerKind } from '../core/model.js';
 
 export interface TrainConfig {
   cell: CellKind;
@@ -51,17 +51,30 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   seed: 0,
 });
 
-/** Longest string we accept anywhere: a training batch of them must fit in wasm memory, inference streams. */
-export const MAX_LENGTH = 1_000_000;
+/** Every limit of a setting, in one place: the library checks them, the CLI builds its parsers from them. */
+export const LIMITS = Object.freeze({
+  /** Longest string we accept anywhere: a training batch of them must fit in wasm memory, inference streams. */
+  length: 1_000_000,
+  hidden: MAX_HIDDEN,
+  batch: 65_536,
+  steps: 100_000_000,
+  /** Strings in an evaluation, confirmation or curve set. */
+  count: 1_000_000,
+  datasetSize: 10_000_000,
+  seed: 0xffffffff,
+  /** A learning rate above this is a typo, not a setting. */
+  lr: 10,
+  /** Most bits one set of random strings (a batch, the evaluation or confirmation set, a dataset) may hold: they
+   *  are JS strings, a byte a bit, and 2^27 bits (128 MiB) is far beyond any parity experiment. */
+  setBits: 2 ** 27,
+});
 
-/** Most bits one set of random strings (a batch, the evaluation or confirmation set, a dataset) may hold: they are
- *  JS strings, a byte a bit, and 2^27 bits (128 MiB) is far beyond any parity experiment. */
-export const MAX_SET_BITS = 2 ** 27;
+export const MAX_LENGTH = LIMITS.length;
 
 function checkBits(what: string, count: number, maxLen: number, fix: string): void {
-  if (count * maxLen > MAX_SET_BITS) {
+  if (count * maxLen > LIMITS.setBits) {
     throw new ParityError(
-      `${what} would hold up to ${(count * maxLen).toLocaleString('en-US')} bits, more than the ${MAX_SET_BITS.toLocaleString('en-US')} one set may hold: ${fix}`,
+      `${what} would hold up to ${(count * maxLen).toLocaleString('en-US')} bits, more than the ${LIMITS.setBits.toLocaleString('en-US')} one set may hold: ${fix}`,
     );
   }
 }

@@ -4,15 +4,16 @@
 // throughout". Each arm and seed is one task (sweep.ts runs tasks on workers); every number in the report comes
 // from the run. Browser-safe: no node:* here (sweep-node.ts writes the files).
 
-import { train, STREAM } from './train.js';
-import { Model } from './model.js';
-import { ParityError } from './errors.js';
-import { type CellKind } from './layout.js';
-import { epochWalker, makeRng, randomBits, randomStringsFrom, streamSeed } from './data.js';
-import { score } from './evaluate.js';
-import { int, pct } from './format.js';
+import { train, STREAM } from '../train/train.js';
+import { Model } from '../core/model.js';
+import { ParityError } from '../core/errors.js';
+import { type CellKind } from '../core/layout.js';
+import { epochWalker, randomBits, randomStringsFrom } from '../train/data.js';
+import { makeRng, streamSeed } from '../core/rng.js';
+import { score } from '../train/evaluate.js';
+import { int, pct } from '../core/format.js';
 export { pct };
-import { curveLengths, lengthCurve, type CurveRow } from './curve.js';
+import { curveLengths, lengthCurve, type CurveRow } from '../train/curve.js';
 import {
   gradientByStep,
   gradientDecay,
@@ -29,8 +30,8 @@ import {
   probeSpec,
   trainingCurvesSpec,
   type VegaLiteSpec,
-} from './charts.js';
-import type { TaskRunner } from './sweep.js';
+} from '../charts/specs.js';
+import type { TaskRunner } from './runner.js';
 
 export type ArmName = 'fixed' | 'varying' | 'curriculum';
 export const ARMS: readonly ArmName[] = ['fixed', 'varying', 'curriculum'];

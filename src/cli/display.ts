@@ -4,8 +4,8 @@
 
 import { SingleBar } from 'cli-progress';
 import * as asciichart from 'asciichart';
-import type { Progress, LengthRow } from './index.js';
-import { int, pct } from './format.js';
+import type { Progress, LengthRow } from '../index.js';
+import { int, pct } from '../core/format.js';
 
 // ---- colour ------------------------------------------------------------------------------------------------------
 

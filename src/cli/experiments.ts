@@ -7,10 +7,10 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ParityError } from './errors.js';
-import { type Model } from './model.js';
-import { validateConfig, type TrainConfig } from './config.js';
-import { ARM_LABEL, pct, settingDifferences, type ArmEvent, type ArmName, type ExperimentOptions, type ExperimentResult } from './experiment.js';
+import { ParityError } from '../core/errors.js';
+import { type Model } from '../core/model.js';
+import { validateConfig, type TrainConfig } from '../train/config.js';
+import { ARM_LABEL, pct, settingDifferences, type ArmEvent, type ArmName, type ExperimentOptions, type ExperimentResult } from '../research/experiment.js';
 import {
   expandGrid,
   parseLengthRange,
@@ -20,12 +20,14 @@ import {
   sweepTable,
   type SweepGrid,
   type SweepResult,
-} from './sweep.js';
-import { defaultWorkers, nodeWorkerPool, readGridFile, runExperimentToDir, runSweepWithFile } from './sweep-node.js';
-import { lengthCurve, resolveCurveLengths, type CurveRow } from './curve.js';
-import { lengthAccuracySpec, renderSvg } from './charts.js';
-import { writeFileAtomic } from './node-files.js';
-import { int } from './format.js';
+} from '../research/sweep.js';
+import { readGridFile, runExperimentToDir, runSweepWithFile } from '../node/sweep-files.js';
+import { defaultWorkers, nodeWorkerPool } from '../node/workers.js';
+import { lengthCurve, resolveCurveLengths, type CurveRow } from '../train/curve.js';
+import { lengthAccuracySpec } from '../charts/specs.js';
+import { renderSvg } from '../charts/render.js';
+import { writeFileAtomic } from '../node/files.js';
+import { int } from '../core/format.js';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 export interface CliIO {
@@ -154,7 +156,7 @@ function checkDirFor(file: string, what: string): void {
 
 function packageVersion(): string | undefined {
   try {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version;
   } catch {
     return undefined;

@@ -1,25 +1,20 @@
-// Node-only side of sweeps and experiments: the worker_threads pool, the JSON-lines results file (append and flush
-// per run, resume after a kill), and the experiment's report folder. The browser-safe logic is in sweep.ts and
-// experiment.ts; this file only moves it onto threads and files.
+// Sweeps and experiments on files: the JSON-lines results file (append and flush per run, resume after a kill) and
+// the experiment's report folder. The browser-safe logic is in research/; this file only moves it onto files.
 
-import { Worker } from 'node:worker_threads';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ParityError } from './errors.js';
+import { ParityError } from '../core/errors.js';
 import {
   doneKeys,
   parseGrid,
   parseResults,
   runSweep,
-  workerPool,
   type SweepGrid,
   type SweepOutcome,
   type SweepResult,
   type SweepRun,
-  type TaskRunner,
-  type WorkerLike,
-} from './sweep.js';
+} from '../research/sweep.js';
+import { type TaskRunner } from '../research/runner.js';
 import {
   experimentCharts,
   experimentReport,
@@ -31,56 +26,10 @@ import {
   type ArmRun,
   type ExperimentOptions,
   type ExperimentResult,
-} from './experiment.js';
-import { renderSvg } from './charts.js';
-import { writeFileAtomic } from './node-files.js';
-
-/** One worker per core. */
-export function defaultWorkers(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
-
-/** The compiled worker script, next to this file (dist/sweep-worker.js). */
-export const WORKER_URL = new URL('./sweep-worker.js', import.meta.url);
-
-/** A pool of `size` worker_threads running sweep-worker.js. Close it when done, or the process stays alive. */
-export function nodeWorkerPool(size: number = defaultWorkers()): TaskRunner {
-  if (!fs.existsSync(WORKER_URL)) {
-    throw new Error(`the worker script ${WORKER_URL.pathname} is missing: run npm run build (workers run compiled JS)`);
-  }
-  const execArgv = workerExecArgv(process.execArgv);
-  return workerPool((): WorkerLike => {
-    const w = new Worker(WORKER_URL, { execArgv });
-    return {
-      postMessage: (msg) => w.postMessage(msg),
-      onMessage: (handler) => w.on('message', handler),
-      onFailure: (handler) => {
-        w.on('error', (err) => handler(err));
-        w.on('messageerror', (err) => handler(err));
-        w.on('exit', (code) => handler(new Error(`it exited with code ${code}`)));
-      },
-      terminate: () => w.terminate(),
-    };
-  }, size);
-}
-
-/**
- * The parent's Node flags minus those that only make sense for the parent's own entry (`-e CODE`, `--input-type`):
- * a worker inherits execArgv, and `--input-type` makes a worker with a file entry fail to start.
- */
-export function workerExecArgv(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') {
-      i++; // and its code
-      continue;
-    }
-    if (a.startsWith('--input-type') || a.startsWith('--eval=') || a.startsWith('--print=')) continue;
-    out.push(a);
-  }
-  return out;
-}
+} from '../research/experiment.js';
+import { renderSvg } from '../charts/render.js';
+import { writeFileAtomic } from './files.js';
+import { defaultWorkers, nodeWorkerPool } from './workers.js';
 
 const reason = (e: unknown): string => {
   const err = e as NodeJS.ErrnoException;

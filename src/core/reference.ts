@@ -4,7 +4,7 @@
 
 import { type CellKind, gateCount, tensorLayout } from './layout.js';
 import { initialParams } from './init.js';
-import { parity } from './data.js';
+import { parity } from './bits.js';
 
 export type Params = ArrayLike<number>;
 

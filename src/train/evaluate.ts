@@ -1,10 +1,11 @@
 // Accuracy of a model, overall and by string length.
 
-import { type Model } from './model.js';
-import { ParityError } from './errors.js';
-import { parity, randomStrings, checkBits } from './data.js';
+import { type Model } from '../core/model.js';
+import { ParityError } from '../core/errors.js';
+import { parity, checkBits } from '../core/bits.js';
+import { randomStrings } from './data.js';
 import { checkLength } from './config.js';
-import { bceWithLogits } from './reference.js';
+import { bceWithLogits } from '../core/reference.js';
 
 export interface LengthRow {
   length: number;

@@ -1,7 +1,5 @@
-// Charts as Vega-Lite specs: plain JSON objects that say what to draw (data, marks, encodings), built here and
-// rendered to SVG by Vega's headless View in Node (no canvas, no browser) or by vega-embed in a web page. This file
-// is browser-safe: no node:* imports, and Vega itself is loaded only when a chart is rendered, so importing the
-// library does not load it.
+// Charts as Vega-Lite specs: plain JSON objects that say what to draw (data, marks, encodings). Building one needs
+// no Vega; render.ts turns a spec into SVG, and a page can hand it to vega-embed.
 
 /** A Vega-Lite spec (kept loose: the builders below are the typed part). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -231,20 +229,4 @@ export function sweepSpec(rows: SweepChartRow[], title = 'Sweep: success rate an
       },
     ],
   });
-}
-
-/**
- * Renders a spec to SVG text with Vega's headless View (renderer 'none': no canvas is needed for SVG; text widths
- * are estimated). Works in Node and in browsers; Vega and Vega-Lite are imported on first use.
- */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const compiled = vegaLite.compile(spec as any).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }

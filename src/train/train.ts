@@ -1,9 +1,11 @@
 // The training loop: sample a batch, one wasm call per step, evaluate every evalEvery steps, stop once solved.
 
-import { Model } from './model.js';
-import { ParityError } from './errors.js';
+import { Model } from '../core/model.js';
+import { ParityError } from '../core/errors.js';
 import { validateConfig, type TrainConfig } from './config.js';
-import { checkBits, epochWalker, makeRng, randomStringsFrom, streamSeed } from './data.js';
+import { checkBits } from '../core/bits.js';
+import { epochWalker, randomStringsFrom } from './data.js';
+import { makeRng, streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
 
 export interface Progress {
