@@ -250,24 +250,13 @@ export async function runArm(spec: ArmSpec, onEvent?: (e: ArmEvent) => void): Pr
   const solveRng = makeRng(streamSeed(seed, EXP_STREAM.solveCheck));
   const probeSeed = streamSeed(seed, EXP_STREAM.probe);
 
-  let live: Model | null = null;
   const history: HistoryRow[] = [];
   const epochs: EpochRow[] = [];
   const probes: Probe[] = [];
-  let solvedAtStep: number | null = null;
   let stringsSeen = 0;
   let bitsSeen = 0;
   let stringsToSolve: number | null = null;
   let lastEvent: ArmEvent | null = null;
-  const controller = new AbortController();
-
-  const endEpoch = (model: Model, epoch: number, step: number): void => {
-    const a = score(heldFixed, model.logitsUnchecked(heldFixed));
-    const b = score(heldLonger, model.logitsUnchecked(heldLonger));
-    const row: EpochRow = { epoch, step, accFixed: a.accuracy, lossFixed: a.loss, accLonger: b.accuracy, lossLonger: b.loss };
-    epochs.push(row);
-    if (lastEvent) onEvent?.({ ...lastEvent, step, epoch, epochRow: row });
-  };
 
   const result = await train(
     {
@@ -283,33 +272,34 @@ export async function runArm(spec: ArmSpec, onEvent?: (e: ArmEvent) => void): Pr
       evalCount: o.evalCount,
       evalMinLen: L,
       evalMaxLen: 2 * L,
-      // Solving is detected below (train confirms only once when it does not stop); the stop is ours too.
-      untilSolved: false,
+      // The fixed arm runs every step even once solved: its report is about what happens after.
+      untilSolved: o.earlyStop && arm !== 'fixed',
       confirmCount: o.confirmCount,
       seed,
     },
     {
-      signal: controller.signal,
-      batches: (s) => {
-        // Called before step s: steps 1..s-1 are done, so an epoch that ended at step s-1 can be scored now.
-        if (s > 1 && (s - 1) % stepsPerEpoch === 0 && live) endEpoch(live, (s - 1) / stepsPerEpoch, s - 1);
+      batches: () => {
         const b = nextBatch();
         stringsSeen += b.length;
         for (const x of b) bitsSeen += x.length;
         return b;
       },
+      confirm: (model) => {
+        const fresh = randomStringsFrom(solveRng, o.confirmCount, L, 2 * L);
+        return score(fresh, model.logitsUnchecked(fresh)).accuracy;
+      },
+      epochSteps: stepsPerEpoch,
+      onEpochEnd: ({ epoch, step }, model) => {
+        const a = score(heldFixed, model.logitsUnchecked(heldFixed));
+        const b = score(heldLonger, model.logitsUnchecked(heldLonger));
+        const row: EpochRow = { epoch, step, accFixed: a.accuracy, lossFixed: a.loss, accLonger: b.accuracy, lossLonger: b.loss };
+        epochs.push(row);
+        if (lastEvent) onEvent?.({ ...lastEvent, step, epoch, epochRow: row });
+      },
       onProgress: (p, model) => {
-        live = model;
         history.push({ step: p.step, loss: p.loss, trainAccuracy: p.trainAccuracy, genAccuracy: p.genAccuracy, gradNorm: p.gradNorm });
         probes.push(probe(model, p.step, PROBE_LENGTHS, 64, probeSeed));
-        if (solvedAtStep === null && p.genAccuracy === 1) {
-          const fresh = randomStringsFrom(solveRng, o.confirmCount, L, 2 * L);
-          if (score(fresh, model.logitsUnchecked(fresh)).accuracy === 1) {
-            solvedAtStep = p.step;
-            stringsToSolve = stringsSeen;
-            if (o.earlyStop && arm !== 'fixed') controller.abort();
-          }
-        }
+        if (p.solved) stringsToSolve = stringsSeen;
         lastEvent = {
           type: 'arm-progress',
           arm,
@@ -319,24 +309,16 @@ export async function runArm(spec: ArmSpec, onEvent?: (e: ArmEvent) => void): Pr
           epoch: Math.ceil(p.step / stepsPerEpoch),
           loss: p.loss,
           genAccuracy: p.genAccuracy,
-          solvedAtStep,
+          solvedAtStep: p.solved ? p.step : (lastEvent?.solvedAtStep ?? null),
         };
         onEvent?.(lastEvent);
       },
     },
   );
   const model = result.model;
-  // The last epoch ends after train returns; a run stopped once solved ends part-way through one (its `step` says where).
-  if (result.steps > 0 && epochs[epochs.length - 1]?.step !== result.steps) {
-    endEpoch(model, Math.ceil(result.steps / stepsPerEpoch), result.steps);
-  }
-
-  // train() skips its final confirmation when stopped (earlyStop stops it): then the final model is confirmed here.
-  let finalConfirm = result.confirmAccuracy;
-  if (finalConfirm === null) {
-    const fresh = randomStringsFrom(solveRng, o.confirmCount, L, 2 * L);
-    finalConfirm = score(fresh, model.logitsUnchecked(fresh)).accuracy;
-  }
+  // Solved: a confirmation passed during the run (the fixed arm goes on training after it).
+  const solvedAtStep = result.history.find((p) => p.solved)?.step ?? null;
+  const finalConfirm = result.confirmAccuracy ?? 0;
   const curve = lengthCurve(model, {
     lengths: [...new Set([...curveLengths(o.curveMax), L, 2 * L, 4 * L])],
     count: o.curveCount,
@@ -355,7 +337,7 @@ export async function runArm(spec: ArmSpec, onEvent?: (e: ArmEvent) => void): Pr
     stepsPerEpoch,
     totalSteps,
     steps: result.steps,
-    stoppedEarly: result.stopped,
+    stoppedEarly: o.earlyStop && arm !== 'fixed' && solvedAtStep !== null && result.steps < totalSteps,
     solved: solvedAtStep !== null,
     solvedAtStep,
     finalConfirmAccuracy: finalConfirm,

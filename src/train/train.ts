@@ -47,6 +47,15 @@ export interface TrainResult {
   confirmAccuracy: number | null;
   config: TrainConfig;
   stopped: boolean;
+  /** The final model's numbers: the last evaluation window and its confirmation. */
+  final: FinalRecord;
+}
+
+export interface FinalRecord {
+  loss: number | null;
+  trainAccuracy: number | null;
+  genAccuracy: number | null;
+  confirmAccuracy: number | null;
 }
 
 export interface TrainOptions {
@@ -61,6 +70,16 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Start from these weights (copied; cell and hidden size must match the config). */
   init?: Model;
+  /**
+   * The solved check: the model's accuracy on a confirmation set, run whenever the generalisation set is perfect
+   * and on the final model. Default: confirmCount fresh strings of the evaluation lengths from the seed's confirm
+   * stream. A run is solved when it returns exactly 1.
+   */
+  confirm?: (model: Model) => number;
+  /** Steps per epoch, for onEpochEnd. Default: a fixed dataset's ceil(size / batch); otherwise no epochs. */
+  epochSteps?: number;
+  /** Called after the last step of each epoch, and after the last step of a run that ends part-way through one. */
+  onEpochEnd?: (e: { epoch: number; step: number }, model: Model) => void;
 }
 
 /** Random streams of one seed: each use draws from its own, so changing one setting leaves the others' data alone. */
@@ -115,10 +134,19 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     : (): string[] => sampler();
   const evalSet = randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen);
   const confirmRng = makeRng(streamSeed(config.seed, STREAM.confirm));
-  const confirm = (): number => {
-    const strings = randomStringsFrom(confirmRng, config.confirmCount, config.evalMinLen, config.evalMaxLen);
-    return score(strings, model.logitsUnchecked(strings)).accuracy;
-  };
+  const confirmWith =
+    opts.confirm ??
+    ((m: Model): number => {
+      const strings = randomStringsFrom(confirmRng, config.confirmCount, config.evalMinLen, config.evalMaxLen);
+      return score(strings, m.logitsUnchecked(strings)).accuracy;
+    });
+  const confirm = (): number => confirmWith(model);
+  const datasetSize = config.dataset?.length ?? config.datasetSize;
+  const epochSteps = opts.epochSteps ?? (datasetSize !== null && !opts.batches ? Math.ceil(datasetSize / config.batch) : null);
+  if (epochSteps !== null && (!Number.isInteger(epochSteps) || epochSteps < 1)) {
+    throw new ParityError(`steps per epoch must be a positive integer, not ${epochSteps}`);
+  }
+  let epochEndedAt = 0;
 
   const history: Progress[] = [];
   const start = now();
@@ -177,6 +205,10 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
       window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
       if (p.solved && config.untilSolved) break;
     }
+    if (epochSteps !== null && step % epochSteps === 0 && opts.onEpochEnd) {
+      opts.onEpochEnd({ epoch: step / epochSteps, step }, model);
+      epochEndedAt = step;
+    }
     if (now() - lastYield > YIELD_MS) {
       // Let the event loop run: a worker receives its stop message, a page repaints, a CLI redraws.
       await new Promise((r) => setTimeout(r, 0));
@@ -184,10 +216,14 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     }
   }
 
+  if (epochSteps !== null && opts.onEpochEnd && step > 0 && epochEndedAt !== step) {
+    opts.onEpochEnd({ epoch: Math.ceil(step / epochSteps), step }, model);
+  }
   // The final model's own confirmation, unless one just ran on exactly this model, or we were asked to stop.
   const confirmAccuracy = lastConfirm && lastConfirm.step === step ? lastConfirm.accuracy : stopped ? null : confirm();
   // Solved: the final model passed its confirmation; when a stop skipped that, whether an earlier one passed.
   const solved = confirmAccuracy !== null ? confirmAccuracy === 1 : solvedAtStep !== null;
+  const last = history.at(-1) ?? null;
   return {
     model,
     solved,
@@ -199,5 +235,26 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     confirmAccuracy,
     config,
     stopped,
+    final: {
+      loss: last?.loss ?? null,
+      trainAccuracy: last?.trainAccuracy ?? null,
+      genAccuracy: last?.genAccuracy ?? null,
+      confirmAccuracy,
+    },
+  };
+}
+
+/**
+ * The model file's informational `training` block, the same for the CLI, the page and experiments. `dataset`
+ * replaces the config's strings (a dataset file would make the model file as large as the dataset).
+ */
+export function trainingRecord(r: TrainResult, dataset: unknown = r.config.dataset): Record<string, unknown> {
+  return {
+    config: { ...r.config, dataset },
+    seed: r.config.seed,
+    steps: r.steps,
+    solved: r.solved,
+    seconds: r.seconds,
+    final: r.final,
   };
 }
