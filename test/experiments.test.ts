@@ -148,7 +148,7 @@ describe('experiment (in this thread, small)', () => {
 
 describe('runCurve (eval --curve)', () => {
   it('prints accuracy by length as a table or JSON and writes the SVG chart', async () => {
-    const { runCurve } = await import('../src/cli/experiments.js');
+    const { runCurve } = await import('../src/cli/eval.js');
     const { model } = await train({ seed: 1 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-curve-'));
     let text = '';
@@ -181,11 +181,11 @@ interface Captured {
 }
 
 async function cli(args: string[]): Promise<Captured> {
-  const { registerExperimentCommands } = (await import(path.join(dist, 'cli/experiments.js'))) as typeof import('../src/cli/experiments.js');
+  const { registerExperiment } = (await import(path.join(dist, 'cli/experiment.js'))) as typeof import('../src/cli/experiment.js');
   const out: Captured = { stdout: '', stderr: '' };
   const stream = (k: keyof Captured) => ({ write: (s: string) => ((out[k] += s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
   const program = new Command('parity-lstm').exitOverride().configureOutput({ writeErr: (s) => (out.stderr += s), writeOut: (s) => (out.stdout += s) });
-  registerExperimentCommands(program, { stdout: stream('stdout'), stderr: stream('stderr') });
+  registerExperiment(program, { stdout: stream('stdout'), stderr: stream('stderr') });
   await program.parseAsync(args, { from: 'user' });
   return out;
 }

@@ -96,12 +96,12 @@ describe('worker pool', () => {
 
 /** A commander program with the experiment commands, as src/cli.ts will have them; `--json` output parsed. */
 async function sweep(args: string[]): Promise<{ json: Record<string, unknown>; stderr: string }> {
-  const { registerExperimentCommands } = (await import(path.join(dist, 'cli/experiments.js'))) as typeof import('../src/cli/experiments.js');
+  const { registerSweep } = (await import(path.join(dist, 'cli/sweep.js'))) as typeof import('../src/cli/sweep.js');
   let stdout = '';
   let stderr = '';
   const stream = (f: (s: string) => void) => ({ write: (s: string) => (f(s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
   const program = new Command('parity-lstm').exitOverride().configureOutput({ writeErr: (s) => (stderr += s) });
-  registerExperimentCommands(program, { stdout: stream((s) => (stdout += s)), stderr: stream((s) => (stderr += s)) });
+  registerSweep(program, { stdout: stream((s) => (stdout += s)), stderr: stream((s) => (stderr += s)) });
   await program.parseAsync(['sweep', '--json', ...args], { from: 'user' });
   return { json: JSON.parse(stdout), stderr };
 }
@@ -109,9 +109,9 @@ async function sweep(args: string[]): Promise<{ json: Record<string, unknown>; s
 /** The same, in a child process (so it can be killed). */
 const HARNESS = `
 import { Command } from 'commander';
-import { registerExperimentCommands } from './dist/cli/experiments.js';
+import { registerSweep } from './dist/cli/sweep.js';
 const program = new Command('parity-lstm');
-registerExperimentCommands(program);
+registerSweep(program);
 await program.parseAsync(process.argv.slice(1), { from: 'user' });
 `;
 
@@ -188,9 +188,9 @@ describe('sweep command', () => {
   }, 60_000);
 
   it('rejects bad flags and bad grid files with one line', async () => {
-    await expect(sweep(['--hidden', '4,x'])).rejects.toThrow(/item "x" must be an integer/);
-    await expect(sweep(['--lengths', '5-2'])).rejects.toThrow(/1 <= min <= max/);
-    await expect(sweep(['--cell', 'gru'])).rejects.toThrow(/must be lstm or rnn/);
+    await expect(sweep(['--hidden', '4,x'])).rejects.toThrow(/item "x": hidden size must be an integer from 1 to 1024/);
+    await expect(sweep(['--lengths', '5-2'])).rejects.toThrow(/item "5-2": must have min <= max/);
+    await expect(sweep(['--cell', 'elman'])).rejects.toThrow(/item "elman": must be lstm/);
     await expect(sweep(['--grid', '/nonexistent/grid.json'])).rejects.toThrow(/cannot read grid file \/nonexistent\/grid.json: no such file/);
     await expect(sweep(['--eval-min-len', '9', '--eval-max-len', '3'])).rejects.toThrow(/eval min length 9 is greater than eval max length 3/);
   });

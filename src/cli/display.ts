@@ -1,8 +1,7 @@
-// What the CLI shows a person: numbers, progress lines, the live bar, the summary with its curves, the table of an
+// What the CLI shows a person: numbers, progress lines, the live line, the summary with its curves, the table of an
 // evaluation, prediction lines. Pure formatting: no node:* imports, no process globals; the CLI decides where the
 // text goes and whether it is coloured (a terminal, and NO_COLOR unset).
 
-import { SingleBar } from 'cli-progress';
 import * as asciichart from 'asciichart';
 import type { Progress, LengthRow } from '../index.js';
 import { int, pct } from '../core/format.js';
@@ -42,9 +41,10 @@ export function makeColors(enabled: boolean): Colors {
 
 /** Visible width of a string that may hold ANSI colour codes. */
 export function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return s.replace(ANSI, '').length;
 }
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
 
 const padEndV = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - visibleLength(s)));
 const padStartV = (s: string, n: number): string => ' '.repeat(Math.max(0, n - visibleLength(s))) + s;
@@ -111,69 +111,79 @@ export function progressLine(p: Progress, steps: number, c: Colors): string {
 
 const colorAcc = (s: string, x: number, c: Colors): string => (x === 1 ? c.green(s) : x < 0.6 ? s : c.yellow(s));
 
-/** The live bar on a terminal (cli-progress), redrawn in place at most 10 times a second. */
-export class LiveBar {
-  private bar: SingleBar;
-  private started = false;
+/** A bar of `width` cells, `frac` of them full. */
+export function bar(frac: number, width: number, c: Colors): string {
+  const full = Math.round(Math.min(1, Math.max(0, frac)) * width);
+  return c.cyan('█'.repeat(full)) + c.dim('░'.repeat(width - full));
+}
+
+/** The live status of a training run: a bar, then the numbers of progressLine. */
+export function trainStatus(p: Progress | null, steps: number, c: Colors): string {
+  const w = int(steps).length;
+  const step = p?.step ?? 0;
+  const parts = [`${bar(steps > 0 ? step / steps : 0, 24, c)} ${padStartV(int(step), w)}/${int(steps)}`];
+  if (p) {
+    parts.push(
+      `loss ${lossStr(p.loss).padStart(8)}`,
+      `train ${pct(p.trainAccuracy).padStart(6)}`,
+      `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
+      `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
+      duration(p.elapsedSec).padStart(9),
+    );
+  } else {
+    parts.push(c.dim('starting…'));
+  }
+  return parts.join(c.dim(' │ '));
+}
+
+/**
+ * The one live display of every command: a status line redrawn in place (at most 10 times a second) with permanent
+ * lines printed above it. On a stream that is not live (a file, a pipe, CI), the status is not drawn and only the
+ * permanent lines are written.
+ */
+export class LiveLine {
+  private text = '';
+  private last = 0;
+  private drawn = false;
 
   constructor(
-    private readonly total: number,
-    stream: NodeJS.WritableStream,
-    private readonly c: Colors,
-  ) {
-    this.bar = new SingleBar({
-      stream,
-      fps: 10,
-      hideCursor: true,
-      clearOnComplete: false,
-      linewrap: false,
-      format: (_opts, params, payload: { p?: Progress }) => this.render(params.value, payload.p),
-    });
+    private readonly out: NodeJS.WritableStream & { columns?: number },
+    readonly live: boolean,
+  ) {}
+
+  private draw(): void {
+    const width = Math.max(20, (this.out.columns || 100) - 1);
+    const shown = visibleLength(this.text) > width ? this.text.replace(ANSI, '').slice(0, width - 1) + '…' : this.text;
+    this.out.write(`\r\x1b[2K${shown}`);
+    this.drawn = true;
+    this.last = Date.now();
   }
 
-  private render(value: number, p: Progress | undefined): string {
-    const c = this.c;
-    const width = 24;
-    const frac = this.total > 0 ? Math.min(1, value / this.total) : 0;
-    const full = Math.round(frac * width);
-    const bar = c.cyan('█'.repeat(full)) + c.dim('░'.repeat(width - full));
-    const w = int(this.total).length;
-    const parts = [`${bar} ${padStartV(int(value), w)}/${int(this.total)}`];
-    if (p) {
-      parts.push(
-        `loss ${lossStr(p.loss).padStart(8)}`,
-        `train ${pct(p.trainAccuracy).padStart(6)}`,
-        `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
-        `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
-        duration(p.elapsedSec).padStart(9),
-      );
-    } else {
-      parts.push(c.dim('starting…'));
-    }
-    return parts.join(c.dim(' │ '));
+  /** The live status (live streams only); `force` draws now instead of at most every 100 ms. */
+  update(text: string, force = false): void {
+    this.text = text;
+    if (this.live && (force || Date.now() - this.last > 100)) this.draw();
   }
 
-  update(p: Progress): void {
-    if (!this.started) {
-      this.bar.start(this.total, p.step, { p });
-      this.started = true;
-    } else {
-      this.bar.update(p.step, { p });
-    }
+  /** A permanent line: above the live line on a live stream, a plain line otherwise. */
+  log(line: string): void {
+    if (this.live && this.drawn) this.out.write('\r\x1b[2K');
+    this.out.write(line + '\n');
+    if (this.live && this.text) this.draw();
   }
 
-  start(): void {
-    if (!this.started) {
-      this.bar.start(this.total, 0, {});
-      this.started = true;
-    }
+  /** Leaves the last status on screen as a permanent line. */
+  done(): void {
+    if (this.live && this.drawn) this.out.write('\n');
+    this.drawn = false;
+    this.text = '';
   }
 
-  stop(): void {
-    if (this.started) {
-      this.bar.stop();
-      this.started = false;
-    }
+  /** Removes the status line. */
+  clear(): void {
+    if (this.live && this.drawn) this.out.write('\r\x1b[2K');
+    this.drawn = false;
+    this.text = '';
   }
 }
 

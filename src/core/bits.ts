@@ -9,13 +9,20 @@ export function parity(bits: string): 0 | 1 {
   return p as 0 | 1;
 }
 
-export const BITS = /^[01]+$/;
+const NON_BIT = /[^01]/u;
 
-/** Throws a ParityError unless s is a non-empty string of 0s and 1s. */
-export function checkBits(s: string, what = 'bit string'): void {
+/** Where the first character that is not 0 or 1 stands in s (a code point, so an emoji reads whole), or -1. */
+export function firstNonBit(s: string): { index: number; char: string } | null {
+  const i = s.search(NON_BIT);
+  return i < 0 ? null : { index: i, char: String.fromCodePoint(s.codePointAt(i)!) };
+}
+
+/**
+ * Throws a ParityError unless s is a non-empty string of 0s and 1s. `what` names the input ("bit string",
+ * "input line 3"); `at` names the place in it ("position", "column").
+ */
+export function checkBits(s: string, what = 'bit string', at = 'position'): void {
   if (typeof s !== 'string' || s.length === 0) throw new ParityError(`${what} is empty: give at least one bit (0 or 1)`);
-  if (!BITS.test(s)) {
-    const bad = [...s].findIndex((ch) => ch !== '0' && ch !== '1');
-    throw new ParityError(`${what} has ${JSON.stringify(s[bad])} at position ${bad + 1}: only 0 and 1 are allowed`);
-  }
+  const bad = firstNonBit(s);
+  if (bad) throw new ParityError(`${what} has ${JSON.stringify(bad.char)} at ${at} ${bad.index + 1}: only 0 and 1 are allowed`);
 }

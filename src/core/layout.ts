@@ -5,7 +5,9 @@
 // so weights cross the boundary without conversion. LSTM gate order is PyTorch's: i, f, g, o.
 // assembly/layout.ts computes the same offsets; test/layout.test.ts holds the two together.
 
-export type CellKind = 'lstm' | 'rnn';
+/** The recurrent cells the core implements. */
+export const CELLS = ['lstm', 'rnn'] as const;
+export type CellKind = (typeof CELLS)[number];
 
 export interface TensorSpec {
   name: string;

@@ -2,14 +2,15 @@
 // inference, and the parity-lstm/1 JSON format.
 
 import { Core } from './wasm.js';
-import { type CellKind, tensorLayout, paramCount, TENSOR_NAMES } from './layout.js';
+import { type CellKind, tensorLayout, paramCount } from './layout.js';
 import { ParityError } from './errors.js';
+import { FORMAT, checkCell, checkHidden, parseModelFile } from './model-file.js';
+
+export { FORMAT, MAX_HIDDEN, checkCell, checkHidden } from './model-file.js';
 import { checkBits, parity } from './bits.js';
 import { initialParams } from './init.js';
 import { refRun } from './reference.js';
 
-export const FORMAT = 'parity-lstm/1';
-export const MAX_HIDDEN = 1024;
 const CELL_CODE: Record<CellKind, number> = { lstm: 0, rnn: 1 };
 // An inference-only reservation: at most 256 groups of four strings and 2^18 input vectors (4 MiB); longer strings
 // are streamed through it in chunks, so memory never depends on a string's length.
@@ -33,18 +34,6 @@ export interface Prediction {
 export interface TensorData {
   shape: number[];
   data: Float32Array;
-}
-
-export function checkCell(cell: unknown): CellKind {
-  if (cell !== 'lstm' && cell !== 'rnn') throw new ParityError(`unknown cell ${JSON.stringify(cell)}: use lstm or rnn`);
-  return cell;
-}
-
-export function checkHidden(hidden: unknown): number {
-  if (typeof hidden !== 'number' || !Number.isInteger(hidden) || hidden < 1 || hidden > MAX_HIDDEN) {
-    throw new ParityError(`hidden size must be an integer from 1 to ${MAX_HIDDEN}, not ${JSON.stringify(hidden)}`);
-  }
-  return hidden;
 }
 
 const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
@@ -81,59 +70,12 @@ export class Model {
     return m;
   }
 
-  /** Reads a parity-lstm/1 model (text or parsed object). Throws ParityError saying what is wrong. */
+  /** Reads a parity-lstm/1 model (text or parsed object). Throws ParityError saying what is wrong (model-file.ts). */
   static async fromJSON(json: string | unknown, opts: { module?: WebAssembly.Module } = {}): Promise<Model> {
-    let obj: unknown = json;
-    if (typeof json === 'string') {
-      try {
-        obj = JSON.parse(json);
-      } catch (e) {
-        throw new ParityError(`model is not valid JSON (${(e as Error).message})`);
-      }
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ParityError('model must be a JSON object');
-    const o = obj as Record<string, unknown>;
-    if (o.format !== FORMAT) {
-      throw new ParityError(`model format is ${JSON.stringify(o.format)}, expected "${FORMAT}"`);
-    }
-    const cell = checkCell(o.cell);
-    if (o.inputSize !== undefined && o.inputSize !== 1) {
-      throw new ParityError(`model inputSize is ${JSON.stringify(o.inputSize)}: parity models read one bit at a time (1)`);
-    }
-    const hidden = checkHidden(o.hiddenSize);
-    const tensors = o.tensors;
-    if (typeof tensors !== 'object' || tensors === null) throw new ParityError('model has no "tensors" object');
-    const t = tensors as Record<string, unknown>;
-    for (const name of Object.keys(t)) {
-      if (!(TENSOR_NAMES as readonly string[]).includes(name)) {
-        throw new ParityError(`model has an unexpected tensor ${name}: only one-layer ${cell} models with a linear read-out are supported`);
-      }
-    }
-    const params = new Float32Array(paramCount(cell, hidden));
-    for (const spec of tensorLayout(cell, hidden)) {
-      const entry = t[spec.name] as { shape?: unknown; data?: unknown } | undefined;
-      if (!entry || typeof entry !== 'object') throw new ParityError(`model is missing tensor ${spec.name}`);
-      const shape = entry.shape;
-      if (!Array.isArray(shape) || shape.length !== spec.shape.length || shape.some((d, i) => d !== spec.shape[i])) {
-        throw new ParityError(
-          `tensor ${spec.name} has shape ${JSON.stringify(shape)}, expected [${spec.shape.join(', ')}] for a ${cell} with hidden size ${hidden}`,
-        );
-      }
-      const data = entry.data;
-      if (!Array.isArray(data) || data.length !== spec.size) {
-        throw new ParityError(`tensor ${spec.name} must have ${spec.size} numbers in "data"`);
-      }
-      for (let k = 0; k < spec.size; k++) {
-        const v = data[k];
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new ParityError(`tensor ${spec.name} has a non-finite or non-number value at index ${k}`);
-        }
-        params[spec.offset + k] = v;
-      }
-    }
-    const m = await Model.blank(cell, hidden, opts.module);
-    m.setParams(params);
-    if (o.training && typeof o.training === 'object') m.training = o.training as Record<string, unknown>;
+    const file = parseModelFile(json);
+    const m = await Model.blank(file.cell, file.hidden, opts.module);
+    m.setParams(file.params);
+    m.training = file.training;
     return m;
   }
 
@@ -373,6 +315,14 @@ export class Model {
       const lg = ex.logitsPtr() >> 2;
       const f32 = this.core.f32;
       for (let k = 0; k < Bs; k++) out[order[i0 + k]] = f32[lg + k];
+    }
+    // Finite float32 weights can still overflow a sum (1e38 + 1e38): say so rather than answer NaN.
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(out[i])) {
+        throw new ParityError(
+          `the model's output is not a number on a string of ${strings[i].length} bits: its weights are so large that float32 arithmetic overflows`,
+        );
+      }
     }
     return out;
   }

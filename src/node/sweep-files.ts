@@ -28,17 +28,9 @@ import {
   type ExperimentResult,
 } from '../research/experiment.js';
 import { renderSvg } from '../charts/render.js';
-import { writeFileAtomic } from './files.js';
+import { fsReason, writeFileAtomic } from './files.js';
 import { defaultWorkers, nodeWorkerPool } from './workers.js';
 
-const reason = (e: unknown): string => {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return 'no such file or directory';
-  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
-  if (err?.code === 'EISDIR') return 'it is a directory';
-  if (err?.code === 'ENOTDIR') return 'a part of the path is not a directory';
-  return err instanceof Error ? err.message.split('\n')[0] : String(e);
-};
 
 /** A sweep grid from a JSON file; ParityError naming the file when it cannot be read or has the wrong shape. */
 export function readGridFile(file: string): SweepGrid {
@@ -46,7 +38,7 @@ export function readGridFile(file: string): SweepGrid {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ParityError(`cannot read grid file ${file}: ${reason(e)}`);
+    throw new ParityError(`cannot read grid file ${file}: ${fsReason(e)}`);
   }
   let json: unknown;
   try {
@@ -80,7 +72,7 @@ export function openResultsFile(file: string): ResultsFile {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof ParityError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ParityError(`cannot read results file ${file}: ${reason(e)}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ParityError(`cannot read results file ${file}: ${fsReason(e)}`);
   }
   const parsed = parseResults(text);
   let fd: number;
@@ -88,7 +80,7 @@ export function openResultsFile(file: string): ResultsFile {
     if (parsed.torn) fs.truncateSync(file, Buffer.byteLength(text.slice(0, parsed.completeLength), 'utf8'));
     fd = fs.openSync(file, 'a', 0o644);
   } catch (e) {
-    throw new ParityError(`cannot write results file ${file}: ${reason(e)}`);
+    throw new ParityError(`cannot write results file ${file}: ${fsReason(e)}`);
   }
   let open = true;
   return {
@@ -100,7 +92,7 @@ export function openResultsFile(file: string): ResultsFile {
         fs.writeSync(fd, JSON.stringify(r) + '\n');
         fs.fdatasyncSync(fd);
       } catch (e) {
-        throw new ParityError(`cannot write results file ${file}: ${reason(e)}`);
+        throw new ParityError(`cannot write results file ${file}: ${fsReason(e)}`);
       }
     },
     close() {
@@ -172,7 +164,7 @@ export function prepareReportDir(dir: string): void {
   try {
     fs.mkdirSync(path.join(dir, 'models'), { recursive: true });
   } catch (e) {
-    throw new ParityError(`cannot create report folder ${dir}: ${reason(e)}`);
+    throw new ParityError(`cannot create report folder ${dir}: ${fsReason(e)}`);
   }
 }
 

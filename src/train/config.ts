@@ -1,6 +1,7 @@
 // Training settings: defaults (the seed notebook's) and validation with messages a person can act on.
 
 import { ParityError } from '../core/errors.js';
+import { checkBits } from '../core/bits.js';
 import { type CellKind } from '../core/layout.js';
 import { checkCell, checkHidden, MAX_HIDDEN, type OptimizerKind } from '../core/model.js';
 
@@ -71,68 +72,85 @@ export const LIMITS = Object.freeze({
 
 export const MAX_LENGTH = LIMITS.length;
 
-function checkBits(what: string, count: number, maxLen: number, fix: string): void {
+/** 1024 -> "1024", 1000000 -> "1,000,000": separators only where they help. */
+const num = (n: number): string => (Math.abs(n) >= 10000 ? n.toLocaleString('en-US') : String(n));
+
+/** Throws unless `count` strings of up to `maxLen` bits fit in one set (LIMITS.setBits); `fix` says what to change. */
+export function checkSetBits(what: string, count: number, maxLen: number, fix: string): void {
   if (count * maxLen > LIMITS.setBits) {
     throw new ParityError(
-      `${what} would hold up to ${(count * maxLen).toLocaleString('en-US')} bits, more than the ${LIMITS.setBits.toLocaleString('en-US')} one set may hold: ${fix}`,
+      `${what} would hold up to ${num(count * maxLen)} bits, more than the ${num(LIMITS.setBits)} one set may hold: ${fix}`,
     );
   }
 }
 
-function int(name: string, v: unknown, lo: number, hi: number): number {
+/** Throws a ParityError unless v is an integer in [lo, hi]. */
+export function checkInt(name: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new ParityError(`${name} must be an integer from ${lo} to ${hi.toLocaleString('en-US')}, not ${JSON.stringify(v)}`);
+    throw new ParityError(`${name} must be an integer from ${num(lo)} to ${num(hi)}, not ${JSON.stringify(v)}`);
   }
   return v;
 }
+const int = checkInt;
 
 /** Throws a ParityError unless v is a string length we accept (1..MAX_LENGTH). */
 export function checkLength(name: string, v: unknown): number {
   return int(name, v, 1, MAX_LENGTH);
 }
 
-function positive(name: string, v: unknown): number {
+/** Throws a ParityError unless v is a finite number greater than 0. */
+export function checkPositive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new ParityError(`${name} must be a number greater than 0, not ${JSON.stringify(v)}`);
   }
   return v;
 }
+const positive = checkPositive;
+
+/** Throws a ParityError unless v is a learning rate we accept: greater than 0, at most LIMITS.lr. */
+export function checkLearningRate(v: unknown): number {
+  positive('learning rate', v);
+  if ((v as number) > LIMITS.lr) throw new ParityError(`learning rate ${v} is far too large: use a value such as 0.01`);
+  return v as number;
+}
+
+/** Throws a ParityError unless v is a seed: an integer from 0 to 2^32 - 1. */
+export const checkSeed = (v: unknown): number => int('seed', v, 0, LIMITS.seed);
 
 /** Fills in defaults and checks every field; throws ParityError naming the first bad one. */
 export function validateConfig(partial: Partial<TrainConfig>): TrainConfig {
   const c: TrainConfig = { ...DEFAULT_CONFIG, ...stripUndefined(partial) };
   checkCell(c.cell);
   checkHidden(c.hidden);
-  positive('learning rate', c.lr);
-  if (c.lr > 10) throw new ParityError(`learning rate ${c.lr} is far too large: use a value such as 0.01`);
+  checkLearningRate(c.lr);
   if (c.optimizer !== 'adam' && c.optimizer !== 'sgd') throw new ParityError(`unknown optimizer ${JSON.stringify(c.optimizer)}: use adam or sgd`);
-  int('batch', c.batch, 1, 65536);
-  int('steps', c.steps, 1, 100_000_000);
-  int('min length', c.minLen, 1, MAX_LENGTH);
-  int('max length', c.maxLen, 1, MAX_LENGTH);
+  int('batch', c.batch, 1, LIMITS.batch);
+  int('steps', c.steps, 1, LIMITS.steps);
+  checkLength('min length', c.minLen);
+  checkLength('max length', c.maxLen);
   if (c.minLen > c.maxLen) throw new ParityError(`min length ${c.minLen} is greater than max length ${c.maxLen}`);
-  int('eval every', c.evalEvery, 1, 100_000_000);
-  int('eval count', c.evalCount, 1, 1_000_000);
-  int('eval min length', c.evalMinLen, 1, MAX_LENGTH);
-  int('eval max length', c.evalMaxLen, 1, MAX_LENGTH);
+  int('eval every', c.evalEvery, 1, LIMITS.steps);
+  int('eval count', c.evalCount, 1, LIMITS.count);
+  checkLength('eval min length', c.evalMinLen);
+  checkLength('eval max length', c.evalMaxLen);
   if (c.evalMinLen > c.evalMaxLen) {
     throw new ParityError(`eval min length ${c.evalMinLen} is greater than eval max length ${c.evalMaxLen}`);
   }
-  int('confirm count', c.confirmCount, 1, 1_000_000);
+  int('confirm count', c.confirmCount, 1, LIMITS.count);
   if (c.clip !== null) positive('clip', c.clip);
-  int('seed', c.seed, 0, 0xffffffff);
-  checkBits('a training batch', c.batch, c.maxLen, 'use a smaller batch or shorter strings');
-  checkBits('the generalisation set', c.evalCount, c.evalMaxLen, 'use a smaller eval count or shorter eval strings');
-  checkBits('the confirmation set', c.confirmCount, c.evalMaxLen, 'use shorter eval strings');
-  if (c.datasetSize !== null) checkBits('the dataset', c.datasetSize, c.maxLen, 'use a smaller dataset or shorter strings');
+  checkSeed(c.seed);
+  checkSetBits('a training batch', c.batch, c.maxLen, 'use a smaller batch or shorter strings');
+  checkSetBits('the generalisation set', c.evalCount, c.evalMaxLen, 'use a smaller eval count or shorter eval strings');
+  checkSetBits('the confirmation set', c.confirmCount, c.evalMaxLen, 'use shorter eval strings');
+  if (c.datasetSize !== null) checkSetBits('the dataset', c.datasetSize, c.maxLen, 'use a smaller dataset or shorter strings');
   if (c.dataset !== null && c.datasetSize !== null) throw new ParityError('give either a dataset or a dataset size, not both');
-  if (c.datasetSize !== null) int('dataset size', c.datasetSize, 1, 10_000_000);
+  if (c.datasetSize !== null) int('dataset size', c.datasetSize, 1, LIMITS.datasetSize);
   if (c.dataset !== null) {
     if (!Array.isArray(c.dataset) || c.dataset.length === 0) throw new ParityError('the dataset has no strings');
     for (let i = 0; i < c.dataset.length; i++) {
       const s = c.dataset[i];
-      if (typeof s !== 'string' || !/^[01]+$/.test(s)) throw new ParityError(`dataset string ${i + 1} is not a non-empty string of 0s and 1s`);
-      if (s.length > MAX_LENGTH) throw new ParityError(`dataset string ${i + 1} has ${s.length} bits; at most ${MAX_LENGTH} are supported`);
+      checkBits(s, `dataset string ${i + 1}`);
+      if (s.length > MAX_LENGTH) throw new ParityError(`dataset string ${i + 1} has ${num(s.length)} bits; at most ${num(MAX_LENGTH)} are supported`);
     }
   }
   return c;

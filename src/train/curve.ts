@@ -3,7 +3,7 @@
 
 import { type Model } from '../core/model.js';
 import { ParityError } from '../core/errors.js';
-import { checkLength } from './config.js';
+import { checkInt, checkLength, LIMITS } from './config.js';
 import { randomStrings } from './data.js';
 import { streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
@@ -59,9 +59,7 @@ export function resolveCurveLengths(opts: CurveOptions = {}): number[] {
 export function lengthCurve(model: Model, opts: CurveOptions = {}): CurveRow[] {
   const lengths = resolveCurveLengths(opts);
   const count = opts.count ?? 100;
-  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
-    throw new ParityError(`the number of strings per length must be an integer from 1 to 1,000,000, not ${count}`);
-  }
+  checkInt('the number of strings per length', count, 1, LIMITS.count);
   const seed = (opts.seed ?? 0) >>> 0;
   return lengths.map((L) => {
     const strings = randomStrings(count, L, L, streamSeed(seed, L));

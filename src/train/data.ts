@@ -2,7 +2,7 @@
 
 import { ParityError } from '../core/errors.js';
 import { makeRng, type Rng } from '../core/rng.js';
-import { BITS } from '../core/bits.js';
+import { checkBits } from '../core/bits.js';
 
 /** A random bit string of the given length, 32 bits per draw. Built as bytes and decoded once: concatenating a
  *  million one-character strings costs tens of bytes of heap per bit. */
@@ -36,12 +36,7 @@ export function parseDataset(text: string): string[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
-    if (!BITS.test(line)) {
-      const bad = [...line].findIndex((ch) => ch !== '0' && ch !== '1');
-      throw new ParityError(
-        `dataset line ${i + 1} has ${JSON.stringify(line[bad])} at column ${bad + 1}: each line must be a string of 0s and 1s`,
-      );
-    }
+    checkBits(line, `dataset line ${i + 1}`, 'column');
     out.push(line);
   }
   if (out.length === 0) throw new ParityError('dataset has no strings: it needs one string of 0s and 1s per line');

@@ -4,7 +4,7 @@ import { type Model } from '../core/model.js';
 import { ParityError } from '../core/errors.js';
 import { parity, checkBits } from '../core/bits.js';
 import { randomStrings } from './data.js';
-import { checkLength } from './config.js';
+import { checkInt, checkLength, LIMITS } from './config.js';
 import { bceWithLogits } from '../core/reference.js';
 
 export interface LengthRow {
@@ -43,7 +43,7 @@ export function evaluationStrings(opts: EvalOptions): string[] {
   const seed = (opts.seed ?? 0) >>> 0;
   if (opts.lengths) {
     const count = opts.count ?? 100;
-    if (!Number.isInteger(count) || count < 1) throw new ParityError(`count must be a positive integer, not ${count}`);
+    checkInt('count', count, 1, LIMITS.count);
     const out: string[] = [];
     opts.lengths.forEach((L, i) => {
       checkLength('length', L);
@@ -52,7 +52,7 @@ export function evaluationStrings(opts: EvalOptions): string[] {
     return out;
   }
   const count = opts.count ?? 1000;
-  if (!Number.isInteger(count) || count < 1) throw new ParityError(`count must be a positive integer, not ${count}`);
+  checkInt('count', count, 1, LIMITS.count);
   const lo = opts.minLen ?? 50;
   const hi = opts.maxLen ?? 100;
   checkLength('min length', lo);

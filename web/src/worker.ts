@@ -1,7 +1,7 @@
 // The training worker: runs the library's train() off the main thread, so the page stays responsive.
 // train() yields to the event loop every ~50 ms, which is when a 'stop' message gets in and aborts the signal.
 
-import { train, ParityError, type Progress } from 'parity-lstm';
+import { train, trainingRecord, ParityError, type Progress } from 'parity-lstm';
 import type { FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker): void => postMessage(m);
@@ -27,16 +27,8 @@ async function run(config: Extract<ToWorker, { type: 'train' }>['config']): Prom
       },
     });
     flush();
-    const last = r.history.at(-1);
-    // The informational block, shaped as the CLI writes it: how this model came to be.
-    r.model.training = {
-      config: r.config,
-      seed: r.config.seed,
-      steps: r.steps,
-      solved: r.solved,
-      seconds: r.seconds,
-      final: { loss: last?.loss ?? null, trainAccuracy: last?.trainAccuracy ?? null, genAccuracy: last?.genAccuracy ?? null, confirmAccuracy: r.confirmAccuracy },
-    };
+    // The informational block, the same as the CLI writes: how this model came to be.
+    r.model.training = trainingRecord(r);
     post({
       type: 'done',
       model: r.model.serialize(),

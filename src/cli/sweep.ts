@@ -1,0 +1,219 @@
+// `parity-lstm sweep`: every combination of settings and seeds on worker threads, each result appended to a
+// JSON-lines file as it finishes, so a rerun with the same file skips what is done; a table and an SVG chart.
+
+import { type Command } from 'commander';
+import { ParityError } from '../core/errors.js';
+import { type CellKind } from '../core/layout.js';
+import { int, pct } from '../core/format.js';
+import { validateConfig, type TrainConfig } from '../train/config.js';
+import { expandGrid, summarizeSweep, sweepChart, sweepSpeed, sweepTable, type SweepGrid, type SweepResult } from '../research/sweep.js';
+import { renderSvg } from '../charts/render.js';
+import { checkWritable, writeFileAtomic } from '../node/files.js';
+import { readGridFile, runSweepWithFile } from '../node/sweep-files.js';
+import { defaultWorkers } from '../node/workers.js';
+import { duration } from './display.js';
+import { liveOn, onInterrupt, processIO, type CliIO } from './io.js';
+import {
+  batchParser,
+  cellItem,
+  clipItem,
+  countParser,
+  datasetSizeParser,
+  hiddenParser,
+  intIn,
+  learningRate,
+  lengthParser,
+  listOf,
+  optimizerItem,
+  rangeItem,
+  stepsParser,
+  workersParser,
+} from './options.js';
+
+/** Adds `sweep` to a commander program. `io` is for tests (default: process streams). */
+export function registerSweep(program: Command, io: CliIO = processIO()): void {
+  program
+    .command('sweep')
+    .description(
+      'train every combination of settings and seeds on worker threads; each result is appended to --results as it ' +
+        'finishes, and a rerun with the same file skips what is done',
+    )
+    .option('--cell <list>', 'cells, e.g. lstm,rnn', listOf(cellItem))
+    .option('--hidden <list>', 'hidden sizes, e.g. 4,8', listOf(hiddenParser))
+    .option('--lr <list>', 'learning rates, e.g. 0.01,0.003', listOf(learningRate))
+    .option('--batch <list>', 'batch sizes, e.g. 10,32', listOf(batchParser))
+    .option('--lengths <list>', 'training length ranges, e.g. 1-20,1-50', listOf(rangeItem))
+    .option('--optimizer <list>', 'optimizers: adam,sgd', listOf(optimizerItem))
+    .option('--clip <list>', 'gradient-norm clips, e.g. off,1', listOf(clipItem))
+    .option('--seeds <n>', 'seeds 1..N for every setting (default 5)', intIn('seeds', 1, 100_000))
+    .option('--grid <file>', 'a JSON grid: {"cell": [...], "hidden": [...], "lengths": ["1-20"], "seeds": 10, "base": {...}}')
+    .option('--steps <n>', 'most steps per run', stepsParser('steps'))
+    .option('--until-solved', 'stop each run once solved (default)')
+    .option('--no-until-solved', 'run every step')
+    .option('--eval-every <n>', 'steps between evaluations', stepsParser('eval every'))
+    .option('--eval-count <n>', 'generalisation strings', countParser('eval count'))
+    .option('--eval-min-len <n>', 'shortest generalisation string', lengthParser('eval min length'))
+    .option('--eval-max-len <n>', 'longest generalisation string', lengthParser('eval max length'))
+    .option('--confirm-count <n>', 'fresh strings that confirm a solve', countParser('confirm count'))
+    .option('--dataset-size <n>', 'train on a fixed dataset of N strings per run', datasetSizeParser('dataset size'))
+    .option('--workers <n>', 'worker threads (default: one per core)', workersParser)
+    .option('--results <file>', 'JSON-lines results file (appended; reused to resume)', 'sweep-results.jsonl')
+    .option('--chart <file>', 'SVG chart (default: the results file with .svg)')
+    .option('--json', 'print the summary as JSON on stdout (progress goes to stderr)')
+    .action((flags: SweepFlags) => sweepAction(flags, io));
+}
+
+interface SweepFlags {
+  cell?: CellKind[];
+  hidden?: number[];
+  lr?: number[];
+  batch?: number[];
+  optimizer?: ('adam' | 'sgd')[];
+  clip?: (number | null)[];
+  lengths?: [number, number][];
+  seeds?: number;
+  grid?: string;
+  steps?: number;
+  untilSolved?: boolean;
+  evalEvery?: number;
+  evalCount?: number;
+  evalMinLen?: number;
+  evalMaxLen?: number;
+  confirmCount?: number;
+  datasetSize?: number;
+  workers?: number;
+  results: string;
+  chart?: string;
+  json?: boolean;
+}
+
+/** The grid a sweep command describes: the --grid file, with the command line's dimensions and settings on top. */
+export function sweepGridFromFlags(flags: SweepFlags): SweepGrid {
+  const grid: SweepGrid = flags.grid ? { ...readGridFile(flags.grid) } : {};
+  if (flags.cell) grid.cell = flags.cell;
+  if (flags.hidden) grid.hidden = flags.hidden;
+  if (flags.lr) grid.lr = flags.lr;
+  if (flags.batch) grid.batch = flags.batch;
+  if (flags.optimizer) grid.optimizer = flags.optimizer;
+  if (flags.clip) grid.clip = flags.clip;
+  if (flags.lengths) grid.lengths = flags.lengths;
+  if (flags.seeds !== undefined) grid.seeds = flags.seeds;
+  const base: Partial<TrainConfig> = { ...grid.base };
+  const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined): void => {
+    if (v !== undefined) base[k] = v;
+  };
+  set('steps', flags.steps);
+  set('untilSolved', flags.untilSolved);
+  set('evalEvery', flags.evalEvery);
+  set('evalCount', flags.evalCount);
+  set('evalMinLen', flags.evalMinLen);
+  set('evalMaxLen', flags.evalMaxLen);
+  set('confirmCount', flags.confirmCount);
+  set('datasetSize', flags.datasetSize);
+  grid.base = base;
+  // Settings shared by every run are checked now: one error line instead of every run failing the same way.
+  validateConfig(base);
+  return grid;
+}
+
+async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
+  const grid = sweepGridFromFlags(flags);
+  const runs = expandGrid(grid);
+  if (runs.length === 0) throw new ParityError('the sweep has no runs');
+  const chart = flags.chart ?? flags.results.replace(/\.jsonl?$/i, '') + '.svg';
+  checkWritable(flags.results, 'results file');
+  checkWritable(chart, 'chart');
+  const settings = [...new Set(runs.map((r) => r.setting))];
+  const live = liveOn(flags.json ? io.stderr : io.stdout);
+  const controller = new AbortController();
+  const release = onInterrupt(() => controller.abort());
+  const t0 = Date.now();
+  let solved = 0;
+  let failed = 0;
+  let ran = 0;
+  let started = false;
+  const total = runs.length;
+  let alreadyDone = 0;
+  const status = (done: number): string => {
+    const width = 12;
+    const full = Math.round((done / total) * width);
+    const el = (Date.now() - t0) / 1000;
+    const rate = ran > 0 ? (ran * 60) / el : 0;
+    const eta = ran > 0 ? ((total - done) * el) / ran : NaN;
+    return (
+      `sweep ${'█'.repeat(full)}${'░'.repeat(width - full)} ${done}/${total} · ${solved} solved · ${failed} failed · ` +
+      `${rate.toFixed(1)} runs/min · ${duration(el)}${Number.isFinite(eta) ? ` · ETA ${duration(eta)}` : ''}`
+    );
+  };
+  const workersWanted = flags.workers ?? defaultWorkers();
+  let outcome;
+  try {
+    outcome = await runSweepWithFile({
+      runs,
+      results: flags.results,
+      workers: workersWanted,
+      signal: controller.signal,
+      onResult: (r, done) => {
+        if (!started) started = true;
+        ran++;
+        if (r.status !== 'ok') failed++;
+        else if (r.solved) solved++;
+        const what =
+          r.status !== 'ok'
+            ? `${r.status === 'crashed' ? 'crashed' : 'failed'}: ${r.error}`
+            : r.solved
+              ? `solved at step ${int(r.solvedAtStep ?? r.steps)} in ${duration(r.secondsToSolve ?? r.wallSeconds)}`
+              : `not solved in ${int(r.steps)} steps (confirm ${pct(r.confirmAccuracy)})`;
+        if (!live.live || r.status !== 'ok') live.log(`[${done}/${total}] ${r.setting} seed ${r.seed}: ${what}`);
+        live.update(status(done), true);
+      },
+    });
+  } finally {
+    release();
+  }
+  live.done();
+  alreadyDone = outcome.skipped;
+  const rows = summarizeSweep(outcome.all, settings);
+  const speed = sweepSpeed(outcome.results, outcome.wallSeconds);
+  const svg = await renderSvg(sweepChart(rows));
+  writeFileAtomic(chart, svg, 'chart');
+  const failedRuns = outcome.all.filter((r: SweepResult) => r.status !== 'ok');
+  if (flags.json) {
+    io.stdout.write(
+      JSON.stringify({
+        results: flags.results,
+        chart,
+        runs: total,
+        ranNow: outcome.results.length,
+        skipped: alreadyDone,
+        stopped: outcome.stopped,
+        workers: outcome.workers,
+        summary: rows,
+        speed,
+        failed: failedRuns.map((r) => ({ setting: r.setting, seed: r.seed, status: r.status, error: r.error })),
+      }) + '\n',
+    );
+    return;
+  }
+  const lines: string[] = [];
+  if (outcome.repaired) lines.push(`note: cut off a torn last line in ${flags.results} (a sweep killed while writing)`);
+  if (outcome.stopped) lines.push(`stopped: ${outcome.results.length} runs finished now; run the same command again to continue`);
+  lines.push(
+    `${total} runs (${settings.length} setting${settings.length === 1 ? '' : 's'} x ${runs.filter((r) => r.setting === settings[0]).length} seeds): ` +
+      `${outcome.results.length} ran now, ${alreadyDone} already in ${flags.results}`,
+    '',
+    sweepTable(rows),
+    '',
+  );
+  if (speed.runs > 0) {
+    lines.push(
+      `speed: ${speed.runsPerMinute.toFixed(1)} runs/min on ${outcome.workers} worker${outcome.workers === 1 ? '' : 's'}; ` +
+        `one worker: ${speed.singleWorkerRunsPerMinute.toFixed(1)} runs/min (from the runs' own durations: ` +
+        `${duration(speed.runSeconds)} of runs in ${duration(speed.wallSeconds)} of wall time = ${speed.speedup.toFixed(2)}x)`,
+    );
+  }
+  if (failedRuns.length) lines.push(`${failedRuns.length} run${failedRuns.length === 1 ? '' : 's'} failed: ${failedRuns[0].setting} seed ${failedRuns[0].seed}: ${failedRuns[0].error}`);
+  lines.push(`results: ${flags.results}`, `chart: ${chart}`);
+  io.stdout.write(lines.join('\n') + '\n');
+}
+
