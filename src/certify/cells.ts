@@ -1,0 +1,98 @@
+// The weights of a model as certify and verify read them, and a plain float64 step for the cheap analyses.
+// Per-cell code lives in one switch per function, so a new cell (a GRU) adds one case here and one step in each
+// domain (zonotope.ts for certify, verify.ts for the checker).
+//
+// The float32 inference (assembly/lstm.ts, rnn.ts, head.ts) computes, for gate row r (PyTorch order i, f, g, o):
+//   z_r = fl(...fl(fl(bsum_r + wih_r x) + fl(W_r0 h_0)) ... + fl(W_r,H-1 h_H-1)),  bsum_r = fl(b_ih_r + b_hh_r)
+// (x is 0 or 1, so wih_r x is exact), then the rational tanh/sigmoid of assembly/activations.ts, then
+//   c = fl(fl(f c_prev) + fl(i g)),  h = fl(o tanh4(c))   (LSTM)      h = tanh4(z)   (RNN)
+//   logit = fl(...fl(lb + fl(lw_0 h_0)) ... + fl(lw_H-1 h_H-1)).
+// Both domains enclose exactly these operations: a real-number step plus the error bounds of ERROR below.
+
+import { type CellKind, tensorLayout } from '../core/layout.js';
+import { type Model } from '../core/model.js';
+
+export interface CellParams {
+  cell: CellKind;
+  H: number;
+  /** Gate rows G*H (G = 4 for the LSTM, 1 for the RNN). */
+  rows: number;
+  /** State dimension: h then c for the LSTM (2H), h for the RNN (H). */
+  n: number;
+  wih: Float64Array; // [rows]
+  whh: Float64Array; // [rows, H] row-major
+  bsum: Float64Array; // [rows], the float32 sum b_ih + b_hh the core uses
+  lw: Float64Array; // [H]
+  lb: number;
+}
+
+/**
+ * The float32 inference's error bounds, in one place for both domains. tanh4 and sigmoid4 are within 4.9e-7 and
+ * 2.8e-7 of the true functions on all of f32 (assembly/activations.ts, test/activations.test.ts, which asserts 5e-7
+ * and 3e-7 on a 1e-3 grid); we allow 1e-6 for both, twice the measured worst case. u is float32's unit roundoff.
+ */
+export const ERROR = Object.freeze({
+  tanh: 1e-6,
+  sigmoid: 1e-6,
+  u: 2 ** -24,
+  /** Absolute error of one float32 operation in the subnormal range. */
+  tiny: 2 ** -149,
+});
+
+export function cellParams(model: Model): CellParams {
+  const cell = model.cell;
+  const H = model.hiddenSize;
+  const p = model.getParams();
+  const [wih, whh, bih, bhh, lw, lb] = tensorLayout(cell, H);
+  const rows = wih.size;
+  const bsum = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) bsum[r] = Math.fround(p[bih.offset + r] + p[bhh.offset + r]);
+  return {
+    cell,
+    H,
+    rows,
+    n: cell === 'lstm' ? 2 * H : H,
+    wih: Float64Array.from(p.subarray(wih.offset, wih.offset + wih.size)),
+    whh: Float64Array.from(p.subarray(whh.offset, whh.offset + whh.size)),
+    bsum,
+    lw: Float64Array.from(p.subarray(lw.offset, lw.offset + lw.size)),
+    lb: p[lb.offset],
+  };
+}
+
+const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** One float64 step of the cell from state s (length n) on bit x; returns the new state. */
+export function step64(P: CellParams, s: Float64Array, x: number): Float64Array {
+  const { H, whh, wih, bsum } = P;
+  const z = new Float64Array(P.rows);
+  for (let r = 0; r < P.rows; r++) {
+    let a = bsum[r] + wih[r] * x;
+    for (let k = 0; k < H; k++) a += whh[r * H + k] * s[k];
+    z[r] = a;
+  }
+  const out = new Float64Array(P.n);
+  switch (P.cell) {
+    case 'lstm':
+      for (let j = 0; j < H; j++) {
+        const c = sig(z[H + j]) * s[H + j] + sig(z[j]) * Math.tanh(z[2 * H + j]);
+        out[H + j] = c;
+        out[j] = sig(z[3 * H + j]) * Math.tanh(c);
+      }
+      return out;
+    case 'rnn':
+      for (let j = 0; j < H; j++) out[j] = Math.tanh(z[j]);
+      return out;
+  }
+}
+
+export function readout64(P: CellParams, s: Float64Array): number {
+  let z = P.lb;
+  for (let j = 0; j < P.H; j++) z += P.lw[j] * s[j];
+  return z;
+}
+
+export function run64(P: CellParams, bits: string, s: Float64Array = new Float64Array(P.n)): Float64Array {
+  for (let t = 0; t < bits.length; t++) s = step64(P, s, bits.charCodeAt(t) - 48);
+  return s;
+}
