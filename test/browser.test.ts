@@ -137,7 +137,7 @@ describe('demo page in Chromium', () => {
     await waitText(page, 'model-info', /Trained here/);
 
     // Determinism across runtimes: the same seed and settings give bit-identical weights in Node.
-    const node = await train({ seed: 7 });
+    const node = await train({ seed: 7, goal: 'solved' });
     expect(node.solved).toBe(true);
     const hash = await text(page, 'weights-hash');
     expect(hash).toBe(node.model.weightsHash());
@@ -191,7 +191,7 @@ describe('demo page in Chromium', () => {
 
   it('loads a model trained in Node and predicts exactly what Node predicts', async () => {
     const { page, problems } = await open();
-    const { model } = await train({ seed: 3 });
+    const { model } = await train({ seed: 3, goal: 'solved' });
     const file = join(tmp, 'cli-model.json');
     await writeFile(file, model.serialize());
     await page.setInputFiles(byId('model-file'), file);
@@ -304,7 +304,7 @@ describe('the built package in a Vite app', () => {
       try {
         const { page, problems } = await open(served.url, false);
         const got = await waitText(page, 'prediction', /^\d|error/, 20_000);
-        const node = await train({ seed: 1 });
+        const node = await train({ seed: 1, goal: 'solved' });
         expect(got).toBe(shown(node.model.predict('1101001')));
         expect(got.startsWith(String(parity('1101001')))).toBe(true);
         expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());

@@ -4,6 +4,8 @@
 
 import * as asciichart from 'asciichart';
 import type { Progress, LengthRow } from '../index.js';
+import type { FamilyRow } from '../train/families.js';
+import type { GoalRecord } from '../train/train.js';
 import { int, pct } from '../core/format.js';
 
 // ---- colour ------------------------------------------------------------------------------------------------------
@@ -100,7 +102,7 @@ export function shellJoin(args: string[]): string {
 export function progressLine(p: Progress, steps: number, c: Colors): string {
   const w = int(steps).length;
   return [
-    `step ${padStartV(int(p.step), w)}/${int(steps)}`,
+    p.phase === 'harden' ? `harden step ${int(p.step)}` : `step ${padStartV(int(p.step), w)}/${int(steps)}`,
     `loss ${lossStr(p.loss).padStart(8)}`,
     `train ${pct(p.trainAccuracy).padStart(6)}`,
     `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
@@ -296,6 +298,7 @@ export interface SummaryInfo {
   seed: number;
   seedWasRandom: boolean;
   rerun: string;
+  goal: GoalRecord;
 }
 
 /** Label/value rows with the labels padded to one width. */
@@ -306,10 +309,15 @@ export function rows(pairs: [string, string][], c: Colors, indent = '    '): str
 
 export function renderSummary(s: SummaryInfo, c: Colors): string {
   let head: string;
+  const g = s.goal;
   if (s.solved) {
     const at = s.solvedAtStep ?? s.steps;
-    head = c.green(c.bold(`✔ solved at step ${int(at)}`));
-    if (s.steps !== at) head += c.green(` (ran ${int(s.steps)} steps)`);
+    // "Solved" is about random strings only: the head says which stronger claim holds, if any.
+    if (g.reached === 'certified') head = c.green(c.bold('✔ certified: right on every string of every length, proved'));
+    else if (g.reached === 'robust') head = c.green(c.bold('✔ robust: right on every structured string family')) + c.yellow(' (not proved)');
+    else head = c.green(c.bold(`✔ solved at step ${int(at)}`)) + c.dim(' (on random strings)');
+    if (g.reached !== 'solved') head += c.dim(` · solved at step ${int(at)}`);
+    if (s.steps !== at && g.rounds === 0) head += c.green(` (ran ${int(s.steps)} steps)`);
     if (s.stopped) head += c.yellow(' · interrupted');
   } else if (s.stopped) {
     head = c.yellow(c.bold(`■ stopped at step ${int(s.steps)}`)) + c.yellow(' (interrupted), not solved');
@@ -319,14 +327,42 @@ export function renderSummary(s: SummaryInfo, c: Colors): string {
   }
   head += c.dim(` · ${duration(s.seconds)} training · ${duration(s.wallSeconds)} in all`);
   const confirmOk = s.confirmAccuracy === 1;
-  const lines: [string, string][] = [
+  const lines: [string, string][] = [];
+  if (g.wanted !== null && s.solved) {
+    const ok = g.reached === g.wanted;
+    lines.push(['goal', `${g.wanted}: ${ok ? c.green('reached') : c.red(`not reached (${g.reached ?? 'not solved'} only)`)}`]);
+    if (g.rounds > 0) lines.push(['hardening', `${g.rounds} round${g.rounds === 1 ? '' : 's'}, ${int(g.hardenSteps)} steps, ${duration(g.hardenSeconds)} training`]);
+    if (g.families) {
+      const wrong = g.families.filter((f) => f.correct < f.count);
+      lines.push([
+        'structured',
+        wrong.length === 0
+          ? `${c.green('all right')}  ${c.dim(g.families.map((f) => f.family).join(', '))}`
+          : c.red(wrong.map((f) => `${f.family} ${f.correct}/${f.count}`).join(', ')) + (wrong[0].firstWrong ? c.dim(` e.g. ${shortenBits(wrong[0].firstWrong)}`) : ''),
+      ]);
+    }
+    if (g.certify) {
+      const v = g.certify;
+      lines.push([
+        'proof',
+        v.verdict === 'certified'
+          ? `${c.green('certified')}  ${c.dim(`in ${duration(v.ms / 1000)}; check it with verify`)}`
+          : v.verdict === 'refuted'
+            ? `${c.red('refuted')}  ${c.dim(`${shortenBits(v.counterexample!.bits)} has parity ${v.counterexample!.parity}, the model says ${v.counterexample!.answer}`)}`
+            : `${c.yellow('unknown')}  ${c.dim(oneLineShort(v.reason ?? ''))}`,
+      ]);
+    }
+  } else if (g.wanted === null && s.solved) {
+    lines.push(['goal', c.dim('none (--no-until-solved runs every step); `eval` and `certify` judge the model')]);
+  }
+  lines.push(
     [
       'confirm accuracy',
       `${(confirmOk ? c.green : c.yellow)(pct(s.confirmAccuracy))}  ${c.dim(
         `on ${int(s.confirmCount)} fresh strings of ${int(s.evalMinLen)}..${int(s.evalMaxLen)} bits`,
       )}`,
     ],
-  ];
+  );
   if (s.last) {
     lines.push(
       ['gen accuracy', `${pct(s.last.genAccuracy)}  ${c.dim(`on the ${int(s.evalCount)} strings checked every evaluation`)}`],
@@ -338,6 +374,8 @@ export function renderSummary(s: SummaryInfo, c: Colors): string {
   lines.push(['seed', `${s.seed}${s.seedWasRandom ? c.dim(' (chosen at random)') : ''}`], ['rerun', c.cyan(s.rerun)]);
   return `  ${head}\n${rows(lines, c)}`;
 }
+
+const oneLineShort = (x: string, max = 110): string => (x.length > max ? x.slice(0, max - 1) + '…' : x);
 
 // ---- evaluation --------------------------------------------------------------------------------------------------
 
@@ -395,6 +433,23 @@ export function renderLengthTable(groups: GroupRow[], c: Colors, indent = '  '):
     );
   });
   return lines.join('\n');
+}
+
+/** One row per structured family: how many right, and the shortest string the model gets wrong. */
+export function renderFamilyTable(rowsIn: FamilyRow[], c: Colors, indent = '  '): string {
+  const head = ['family', 'strings', 'right', 'accuracy', 'longest', 'shortest wrong string'];
+  const body = rowsIn.map((r) => [
+    r.family,
+    int(r.count),
+    int(r.correct),
+    r.correct === r.count ? c.green(pct(r.accuracy)) : c.red(pct(r.accuracy)),
+    int(r.longest),
+    r.firstWrong === null ? c.dim('—') : shortenBits(r.firstWrong, 44),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => visibleLength(b[i]))));
+  const line = (cells: string[]): string =>
+    indent + cells.map((x, i) => (i === 0 || i === cells.length - 1 ? padEndV(x, w[i]) : padStartV(x, w[i]))).join('  ');
+  return [c.dim(line(head)), ...body.map(line)].join('\n');
 }
 
 // ---- prediction --------------------------------------------------------------------------------------------------

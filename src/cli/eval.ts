@@ -7,14 +7,15 @@ import { ParityError } from '../core/errors.js';
 import { type Model } from '../core/model.js';
 import { int, pct } from '../core/format.js';
 import { evaluate } from '../train/evaluate.js';
+import { familyReport, isRobust, FAMILIES, type Family } from '../train/families.js';
 import { lengthCurve, resolveCurveLengths, type CurveRow } from '../train/curve.js';
 import { lengthAccuracySpec } from '../charts/specs.js';
 import { renderSvg } from '../charts/render.js';
 import { checkWritable, writeFileAtomic } from '../node/files.js';
-import { bar, duration, groupByLength, lossStr, renderLengthTable, rows } from './display.js';
+import { bar, duration, groupByLength, lossStr, renderFamilyTable, renderLengthTable, rows } from './display.js';
 import { colorsFor, out, outColors, processIO, randomSeed, type CliIO } from './io.js';
 import { loadModel } from './load.js';
-import { checkBudget, countParser, given, lengthList, lengthParser, seedParser } from './options.js';
+import { checkBudget, countParser, familyList, given, lengthList, lengthParser, seedParser } from './options.js';
 
 interface EvalOpts {
   model: string;
@@ -27,6 +28,8 @@ interface EvalOpts {
   curve?: boolean;
   curveMax?: number;
   chart?: string;
+  family: Family[];
+  familyMaxLen: number;
 }
 
 function describeModel(m: Model, file: string): string {
@@ -71,6 +74,7 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
     ? evaluate(model, { lengths: o.lengths, count, seed })
     : evaluate(model, { count, minLen: o.minLen, maxLen: o.maxLen, seed });
   const correct = r.byLength.reduce((a, b) => a + b.correct, 0);
+  const families = familyReport(model, o.family, { maxLen: o.familyMaxLen, seed });
 
   if (o.json) {
     const extra = r as unknown as { loss?: number };
@@ -86,6 +90,8 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
         accuracy: r.accuracy,
         ...(typeof extra.loss === 'number' ? { loss: extra.loss } : {}),
         byLength: r.byLength,
+        families,
+        robust: o.family.length === FAMILIES.length ? isRobust(families) : null,
       }),
     );
     return 0;
@@ -112,6 +118,18 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
   );
   out();
   out(renderLengthTable(groupByLength(r.byLength, 20), c));
+  if (families.length > 0) {
+    out();
+    out(renderFamilyTable(families, c));
+    if (o.family.length === FAMILIES.length) {
+      out();
+      out(
+        isRobust(families)
+          ? `  ${c.green('right on every structured string')} (runs, sparse, dense, alternating, long): robust, not yet proved; \`certify\` proves it or finds a string that breaks it`
+          : `  ${c.red('wrong on structured strings')}: this model did not learn parity, whatever its random-string accuracy; \`predict\` one of the strings above to see it`,
+      );
+    }
+  }
   return 0;
 }
 
@@ -129,6 +147,8 @@ export function registerEval(program: Command, name: string, setExit: (code: num
     .option('--curve', 'accuracy against string length (1, 2, 5, 10, 20, ... up to --curve-max) as a table and an SVG chart')
     .option('--curve-max <n>', 'longest length of the curve (default 10,000)', lengthParser('curve max'))
     .option('--chart <file>', 'where --curve writes its SVG chart (default curve.svg)')
+    .option('--family <list>', `structured string families to test as well: ${FAMILIES.join(', ')}, all or none`, familyList, [...FAMILIES])
+    .option('--family-max-len <n>', 'the longest structured string (the long family goes to 10x this)', lengthParser('family max length'), 500)
     .option('--json', 'one JSON object on stdout')
     .addHelpText(
       'after',

@@ -8,6 +8,7 @@ import { CELLS, type CellKind } from '../core/layout.js';
 import { checkHidden } from '../core/model.js';
 import { checkInt, checkLearningRate, checkLength, checkPositive, checkSeed, checkSetBits, LIMITS } from '../train/config.js';
 import { parseLengthRange } from '../research/sweep.js';
+import { checkFamily, FAMILIES, type Family } from '../train/families.js';
 import { type Command } from 'commander';
 
 /** Runs a library validator on a flag's text: the number it reads as (or the text itself), its error as commander's. */
@@ -97,3 +98,11 @@ export const given = (cmd: Command, key: string): boolean => {
 };
 
 export const workersParser = intIn('workers', 1, 256);
+
+/** Families of structured strings: a comma-separated list, "all" or "none". */
+export function familyList(v: string): Family[] {
+  const s = v.trim();
+  if (s === 'all') return [...FAMILIES];
+  if (s === 'none') return [];
+  return [...new Set(listOf(via(checkFamily, (x) => x))(s))];
+}

@@ -1,10 +1,11 @@
 // `parity-lstm train`: train a model on random bit strings (or a dataset file), show it live, save it.
 
-import { type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ParityError } from '../core/errors.js';
 import { type Model } from '../core/model.js';
 import { int } from '../core/format.js';
-import { validateConfig, DEFAULT_CONFIG, LIMITS, type TrainConfig } from '../train/config.js';
+import { validateConfig, DEFAULT_CONFIG, GOALS, LIMITS, type Goal, type TrainConfig } from '../train/config.js';
+import { HARDEN } from '../train/harden.js';
 import { train, trainingRecord, type Progress, type TrainResult } from '../train/train.js';
 import { checkWritable, openLineLog, writeFileAtomic, type LineLog } from '../node/files.js';
 import { LiveLine, progressLine, renderCurves, renderSummary, trainStatus } from './display.js';
@@ -42,6 +43,7 @@ interface TrainOpts {
   evalMinLen: number;
   evalMaxLen: number;
   untilSolved?: boolean;
+  goal: Goal;
   clip?: number;
   seed?: number;
   init?: string;
@@ -71,7 +73,12 @@ export function registerTrain(program: Command, name: string, setExit: (code: nu
     .option('--eval-min-len <n>', 'shortest generalisation string', lengthParser('eval min length'), D.evalMinLen)
     .option('--eval-max-len <n>', 'longest generalisation string', lengthParser('eval max length'), D.evalMaxLen)
     .option('--until-solved', `stop once solved: 100% on the generalisation set, confirmed on ${int(D.confirmCount)} fresh strings (default)`)
-    .option('--no-until-solved', 'run every step, even once solved')
+    .option('--no-until-solved', 'run every step, even once solved (no goal)')
+    .addOption(
+      new Option('--goal <goal>', 'once solved, go on until: solved (stop there), robust (right on every structured string family) or certified (proved right on every string)')
+        .choices([...GOALS])
+        .default(D.goal),
+    )
     .option('--clip <x>', 'clip the global gradient norm to X (default: off)', positiveNumber('clip'))
     .option('--seed <n>', 'random seed, 0..4294967295 (default: random, printed and saved in the model)', seedParser)
     .option('--init <model>', 'start from the weights of this model file (its cell and hidden size)')
@@ -95,6 +102,9 @@ Examples:
     )
     .action(async (opts: TrainOpts, cmd: Command) => setExit(await trainCommand(opts, cmd)));
 }
+
+/** Where train puts the certificate of a model it certified: model.json -> model.cert.json. */
+export const certificatePath = (modelFile: string): string => modelFile.replace(/(\.json)?$/i, '.cert.json');
 
 async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
   // Cross-option checks, with the flags' own names.
@@ -141,6 +151,7 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
     evalMinLen: o.evalMinLen,
     evalMaxLen: o.evalMaxLen,
     untilSolved: o.untilSolved ?? true,
+    goal: o.goal,
     clip: o.clip ?? null,
     seed,
   });
@@ -155,6 +166,7 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
   checkBudget(`confirming a solve on ${int(config.confirmCount)} strings of up to ${int(config.evalMaxLen)} bits`, config.confirmCount, config.evalMaxLen, 'use a smaller --eval-max-len');
 
   checkWritable(o.out, 'model file');
+  checkWritable(certificatePath(o.out), 'certificate');
   if (o.log !== undefined) checkWritable(o.log, 'log file');
 
   const json = !!o.json;
@@ -180,7 +192,11 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
     out(
       oc.dim(
         `  up to ${int(config.steps)} steps; every ${int(config.evalEvery)} checks ${int(config.evalCount)} strings of ${config.evalMinLen}..${int(config.evalMaxLen)} bits` +
-          (config.untilSolved ? '; stops once solved' : '; runs every step'),
+          (!config.untilSolved
+            ? '; runs every step'
+            : config.goal === 'solved'
+              ? '; stops once solved'
+              : `; once solved, hardens (rounds of ${int(HARDEN.steps)} steps) until ${config.goal === 'robust' ? 'every structured string is right' : 'certify proves it right on every string'}`),
       ),
     );
   }
@@ -189,13 +205,25 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
   const ac = new AbortController();
   let lastPrinted = -Infinity;
   let lastPrintedStep = -1;
+  let lastSolveStep = 0;
+  let hardenFrom: number | null = null;
+  const hardenStatus = (p: Progress): string => {
+    const done = p.step - (hardenFrom ?? 0);
+    const round = Math.ceil(done / HARDEN.steps);
+    return trainStatus({ ...p, step: done - (round - 1) * HARDEN.steps }, HARDEN.steps, ec).replace(/^/, ec.dim(`harden ${round} `));
+  };
   const onProgress = (p: Progress): void => {
+    if (p.phase === 'solve') lastSolveStep = p.step;
     const line = JSON.stringify({ type: 'progress', ...p });
     log?.write(line);
     if (json) {
       out(line);
     } else if (display.live) {
-      display.update(trainStatus(p, config.steps, ec));
+      if (p.phase === 'harden' && hardenFrom === null) {
+        hardenFrom = lastSolveStep;
+        display.log(ec.dim(`  solved on random strings at step ${int(lastSolveStep)}; checking structured strings and hardening toward ${config.goal}`));
+      }
+      display.update(p.phase === 'harden' ? hardenStatus(p) : trainStatus(p, config.steps, ec));
     } else {
       // At most one line about every second at first, and less often for long runs (1/20 of the time so far, up
       // to 30 s apart): a CI log of an hour's run stays a few hundred lines.
@@ -236,6 +264,9 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
   const model = result.model;
   model.training = trainingRecord(result, datasetRef);
   writeFileAtomic(o.out, model.serialize(), 'model file');
+  // A certificate is checked against these exact weights (their hash): it sits beside the model file.
+  const certFile = result.goal.certificate ? certificatePath(o.out) : null;
+  if (certFile) writeFileAtomic(certFile, JSON.stringify(result.goal.certificate), 'certificate');
 
   const summary = {
     solved: result.solved,
@@ -249,7 +280,10 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
     rerun: rerunCommand(seed),
   };
   if (json) {
-    out(JSON.stringify({ type: 'summary', ...summary, final: result.final, model: o.out, config: { ...result.config, dataset: datasetRef } }));
+    const { certificate, ...goal } = result.goal;
+    out(
+      JSON.stringify({ type: 'summary', ...summary, goal, certificate: certFile, final: result.final, model: o.out, config: { ...result.config, dataset: datasetRef } }),
+    );
   } else {
     out();
     out(
@@ -263,6 +297,7 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
           evalMinLen: config.evalMinLen,
           evalMaxLen: config.evalMaxLen,
           last,
+          goal: result.goal,
         },
         oc,
       ),
@@ -271,6 +306,7 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
     out(renderCurves(result.history, oc));
     out();
     out(`  model written to ${oc.bold(o.out)}`);
+    if (certFile) out(`  certificate written to ${oc.bold(certFile)}  ${oc.dim(`(check it: verify --model ${o.out} --certificate ${certFile})`)}`);
   }
   return result.stopped ? 130 : 0;
 }

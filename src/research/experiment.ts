@@ -274,6 +274,8 @@ export async function runArm(spec: ArmSpec, onEvent?: (e: ArmEvent) => void): Pr
       evalMaxLen: 2 * L,
       // The fixed arm runs every step even once solved: its report is about what happens after.
       untilSolved: o.earlyStop && arm !== 'fixed',
+      // The exercise's question is whether random strings are learned: no hardening toward a stronger goal here.
+      goal: 'solved',
       confirmCount: o.confirmCount,
       seed,
     },

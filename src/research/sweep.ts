@@ -93,7 +93,8 @@ export function expandGrid(grid: SweepGrid): SweepRun[] {
   const base = grid.base ?? {};
   const runs: SweepRun[] = [];
   for (const c of combos) {
-    const config: Record<string, unknown> = { ...base };
+    // A sweep asks how often and how fast a setting solves: goal 'solved' unless the grid asks for more.
+    const config: Record<string, unknown> = { goal: 'solved', ...base };
     for (const [k, v] of Object.entries(c)) {
       if (k === 'lengths') [config.minLen, config.maxLen] = parseLengthRange(v as string);
       else config[k] = v;

@@ -25,11 +25,20 @@ export interface TrainConfig {
   evalMaxLen: number;
   /** Stop once the generalisation set scores 100% and confirmCount fresh strings confirm it. */
   untilSolved: boolean;
+  /**
+   * With untilSolved, what training goes on toward once solved: 'solved' stops there (the exercise's definition);
+   * 'robust' hardens until every structured string family is right; 'certified' until certify proves the model
+   * right on every string. Without untilSolved, every step runs and there is no goal.
+   */
+  goal: Goal;
   confirmCount: number;
   /** Global gradient-norm clipping; null: off. */
   clip: number | null;
   seed: number;
 }
+
+export const GOALS = ['solved', 'robust', 'certified'] as const;
+export type Goal = (typeof GOALS)[number];
 
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   cell: 'lstm',
@@ -47,6 +56,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   evalMinLen: 50,
   evalMaxLen: 100,
   untilSolved: true,
+  goal: 'certified',
   confirmCount: 1000,
   clip: null,
   seed: 0,
@@ -137,6 +147,7 @@ export function validateConfig(partial: Partial<TrainConfig>): TrainConfig {
     throw new ParityError(`eval min length ${c.evalMinLen} is greater than eval max length ${c.evalMaxLen}`);
   }
   int('confirm count', c.confirmCount, 1, LIMITS.count);
+  if (!(GOALS as readonly unknown[]).includes(c.goal)) throw new ParityError(`unknown goal ${JSON.stringify(c.goal)}: use ${GOALS.join(', ')}`);
   if (c.clip !== null) positive('clip', c.clip);
   checkSeed(c.seed);
   checkSetBits('a training batch', c.batch, c.maxLen, 'use a smaller batch or shorter strings');

@@ -10,8 +10,10 @@ import { train, type TrainResult } from './train.js';
 export const HARDEN_STREAM = 32;
 
 export const HARDEN = Object.freeze({
-  /** Steps of the phase. */
+  /** Steps of one round. */
   steps: 2000,
+  /** Rounds at most before train() gives up on its goal. */
+  rounds: 3,
   /** Strings per batch. */
   batch: 10,
   /** Lengths uniform in 1..maxLen. */

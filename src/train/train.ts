@@ -1,12 +1,19 @@
-// The training loop: sample a batch, one wasm call per step, evaluate every evalEvery steps, stop once solved.
+// Training: the seed's phase (sample a batch, one wasm call per step, evaluate every evalEvery steps, stop once
+// solved), then, toward the goal, hardening rounds on strings random ones never show, each followed by the
+// structured check (families.ts) and the proof (certify/), until the goal holds or the rounds run out.
 
 import { Model } from '../core/model.js';
 import { ParityError } from '../core/errors.js';
-import { validateConfig, type TrainConfig } from './config.js';
+import { validateConfig, type Goal, type TrainConfig } from './config.js';
 import { checkBits } from '../core/bits.js';
 import { epochWalker, randomStringsFrom } from './data.js';
 import { makeRng, streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
+import { FAMILIES, familyReport, isRobust, type FamilyRow } from './families.js';
+import { HARDEN, hardeningBatch } from './harden.js';
+import { certify } from '../certify/certify.js';
+import { type Counterexample } from '../certify/refute.js';
+import { type Certificate } from '../certify/certificate.js';
 
 export interface Progress {
   step: number;
@@ -26,7 +33,11 @@ export interface Progress {
   confirmAccuracy: number | null;
   /** True once the generalisation set scored 100% and the confirmation did too. */
   solved: boolean;
+  /** The seed's phase, or a hardening round toward the goal. */
+  phase: Phase;
 }
+
+export type Phase = 'solve' | 'harden';
 
 export interface TrainResult {
   model: Model;
@@ -49,6 +60,27 @@ export interface TrainResult {
   stopped: boolean;
   /** The final model's numbers: the last evaluation window and its confirmation. */
   final: FinalRecord;
+  /** What was asked and what holds for the final model: see GoalRecord. */
+  goal: GoalRecord;
+}
+
+export interface GoalRecord {
+  /** The goal asked for; null when training ran every step (untilSolved off). */
+  wanted: Goal | null;
+  /** The highest goal the final model reached; null when it is not even solved. */
+  reached: Goal | null;
+  /** Hardening rounds run, their steps and training seconds. */
+  rounds: number;
+  hardenSteps: number;
+  hardenSeconds: number;
+  /** The structured families of the last check (null when none ran). */
+  families: FamilyRow[] | null;
+  /** The last proof attempt: its verdict, and the counterexample or the reason it did not close. */
+  certify: { verdict: 'certified' | 'refuted' | 'unknown'; counterexample: Counterexample | null; reason: string | null; ms: number } | null;
+  /** The certificate of a certified model (verify checks it). */
+  certificate: Certificate | null;
+  /** Seconds spent on checks and proofs. */
+  checkSeconds: number;
 }
 
 export interface FinalRecord {
@@ -105,6 +137,96 @@ function batchSource(config: TrainConfig): () => string[] {
 /** The batch sampler, exposed for tests. */
 export const batchSourceForTest = batchSource;
 
+/** Where a run stands; the phases share it, so steps, time and history run on across them. */
+interface RunState {
+  model: Model;
+  config: TrainConfig;
+  opts: TrainOptions;
+  evalSet: string[];
+  confirm: () => number;
+  start: number;
+  lastYield: number;
+  step: number;
+  trainMs: number;
+  history: Progress[];
+  solvedAtStep: number | null;
+  lastConfirm: { step: number; accuracy: number } | null;
+  stopped: boolean;
+}
+
+/**
+ * Runs up to `steps` steps of one phase. The solve phase confirms whenever the generalisation set is perfect and
+ * no confirmation has passed yet (so solvedAtStep is the first confirmed step, with or without untilSolved) and,
+ * with untilSolved, stops there; a hardening phase runs every step.
+ */
+async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (step: number) => string[], epochSteps: number | null): Promise<void> {
+  const { model, config, opts } = st;
+  const end = st.step + steps;
+  let window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
+  let epochEndedAt = 0;
+  while (st.step < end) {
+    if (opts.signal?.aborted) {
+      st.stopped = true;
+      break;
+    }
+    const strings = nextBatch(st.step + 1);
+    const t0 = now();
+    model.loadBatchUnchecked(strings);
+    const loss = model.step();
+    const acc = model.loadedBatchAccuracy();
+    const dt = now() - t0;
+    const step = ++st.step;
+    st.trainMs += dt;
+    let seq = 0;
+    for (const x of strings) seq += x.length;
+    window.loss += loss;
+    window.acc += acc;
+    window.steps++;
+    window.seqSteps += seq;
+    window.ms += dt;
+
+    if (step % config.evalEvery === 0 || step === end) {
+      const gen = score(st.evalSet, model.logitsUnchecked(st.evalSet)).accuracy;
+      let confirmAccuracy: number | null = null;
+      if (phase === 'solve' && gen === 1 && st.solvedAtStep === null) {
+        confirmAccuracy = st.confirm();
+        st.lastConfirm = { step, accuracy: confirmAccuracy };
+        if (confirmAccuracy === 1) st.solvedAtStep = step;
+      }
+      const p: Progress = {
+        step,
+        loss: window.loss / window.steps,
+        trainAccuracy: window.acc / window.steps,
+        genAccuracy: gen,
+        seqStepsPerSec: window.ms > 0 ? (window.seqSteps * 1000) / window.ms : 0,
+        elapsedSec: (now() - st.start) / 1000,
+        gradNorm: model.lastGradNorm(),
+        confirmAccuracy,
+        solved: st.solvedAtStep !== null && confirmAccuracy === 1,
+        phase,
+      };
+      st.history.push(p);
+      opts.onProgress?.(p, model);
+      window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
+      if (p.solved && config.untilSolved) break;
+    }
+    if (epochSteps !== null && step % epochSteps === 0 && opts.onEpochEnd) {
+      opts.onEpochEnd({ epoch: step / epochSteps, step }, model);
+      epochEndedAt = step;
+    }
+    if (now() - st.lastYield > YIELD_MS) {
+      // Let the event loop run: a worker receives its stop message, a page repaints, a CLI redraws.
+      await new Promise((r) => setTimeout(r, 0));
+      st.lastYield = now();
+    }
+  }
+  if (epochSteps !== null && opts.onEpochEnd && st.step > 0 && epochEndedAt !== st.step) {
+    opts.onEpochEnd({ epoch: Math.ceil(st.step / epochSteps), step: st.step }, model);
+  }
+}
+
+const GOAL_RANK: Record<Goal, number> = { solved: 0, robust: 1, certified: 2 };
+
 export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = {}): Promise<TrainResult> {
   const config = validateConfig(partial);
   let model: Model;
@@ -132,7 +254,6 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
         return b;
       }
     : (): string[] => sampler();
-  const evalSet = randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen);
   const confirmRng = makeRng(streamSeed(config.seed, STREAM.confirm));
   const confirmWith =
     opts.confirm ??
@@ -140,109 +261,112 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
       const strings = randomStringsFrom(confirmRng, config.confirmCount, config.evalMinLen, config.evalMaxLen);
       return score(strings, m.logitsUnchecked(strings)).accuracy;
     });
-  const confirm = (): number => confirmWith(model);
   const datasetSize = config.dataset?.length ?? config.datasetSize;
   const epochSteps = opts.epochSteps ?? (datasetSize !== null && !opts.batches ? Math.ceil(datasetSize / config.batch) : null);
   if (epochSteps !== null && (!Number.isInteger(epochSteps) || epochSteps < 1)) {
     throw new ParityError(`steps per epoch must be a positive integer, not ${epochSteps}`);
   }
-  let epochEndedAt = 0;
-
-  const history: Progress[] = [];
   const start = now();
-  let lastYield = start;
-  let trainMs = 0;
-  let window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
-  let solvedAtStep: number | null = null;
-  let lastConfirm: { step: number; accuracy: number } | null = null;
-  let step = 0;
-  let stopped = false;
+  const st: RunState = {
+    model,
+    config,
+    opts,
+    evalSet: randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen),
+    confirm: () => confirmWith(model),
+    start,
+    lastYield: start,
+    step: 0,
+    trainMs: 0,
+    history: [],
+    solvedAtStep: null,
+    lastConfirm: null,
+    stopped: false,
+  };
 
-  while (step < config.steps) {
-    if (opts.signal?.aborted) {
-      stopped = true;
-      break;
-    }
-    const strings = nextBatch(step + 1);
-    const t0 = now();
-    model.loadBatchUnchecked(strings);
-    const loss = model.step();
-    const acc = model.loadedBatchAccuracy();
-    const dt = now() - t0;
-    step++;
-    trainMs += dt;
-    let seq = 0;
-    for (const s of strings) seq += s.length;
-    window.loss += loss;
-    window.acc += acc;
-    window.steps++;
-    window.seqSteps += seq;
-    window.ms += dt;
-
-    if (step % config.evalEvery === 0 || step === config.steps) {
-      const gen = score(evalSet, model.logitsUnchecked(evalSet)).accuracy;
-      let confirmAccuracy: number | null = null;
-      // Whenever the generalisation set is perfect and no confirmation has passed yet: solvedAtStep is then the
-      // first step confirmed, with or without untilSolved.
-      if (gen === 1 && solvedAtStep === null) {
-        confirmAccuracy = confirm();
-        lastConfirm = { step, accuracy: confirmAccuracy };
-        if (confirmAccuracy === 1) solvedAtStep = step;
-      }
-      const p: Progress = {
-        step,
-        loss: window.loss / window.steps,
-        trainAccuracy: window.acc / window.steps,
-        genAccuracy: gen,
-        seqStepsPerSec: window.ms > 0 ? (window.seqSteps * 1000) / window.ms : 0,
-        elapsedSec: (now() - start) / 1000,
-        gradNorm: model.lastGradNorm(),
-        confirmAccuracy,
-        solved: solvedAtStep !== null && confirmAccuracy === 1,
-      };
-      history.push(p);
-      opts.onProgress?.(p, model);
-      window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
-      if (p.solved && config.untilSolved) break;
-    }
-    if (epochSteps !== null && step % epochSteps === 0 && opts.onEpochEnd) {
-      opts.onEpochEnd({ epoch: step / epochSteps, step }, model);
-      epochEndedAt = step;
-    }
-    if (now() - lastYield > YIELD_MS) {
-      // Let the event loop run: a worker receives its stop message, a page repaints, a CLI redraws.
-      await new Promise((r) => setTimeout(r, 0));
-      lastYield = now();
-    }
-  }
-
-  if (epochSteps !== null && opts.onEpochEnd && step > 0 && epochEndedAt !== step) {
-    opts.onEpochEnd({ epoch: Math.ceil(step / epochSteps), step }, model);
-  }
+  await runPhase(st, 'solve', config.steps, nextBatch, epochSteps);
   // The final model's own confirmation, unless one just ran on exactly this model, or we were asked to stop.
-  const confirmAccuracy = lastConfirm && lastConfirm.step === step ? lastConfirm.accuracy : stopped ? null : confirm();
+  const confirmAccuracy = st.lastConfirm && st.lastConfirm.step === st.step ? st.lastConfirm.accuracy : st.stopped ? null : st.confirm();
   // Solved: the final model passed its confirmation; when a stop skipped that, whether an earlier one passed.
-  const solved = confirmAccuracy !== null ? confirmAccuracy === 1 : solvedAtStep !== null;
-  const last = history.at(-1) ?? null;
+  const solved = confirmAccuracy !== null ? confirmAccuracy === 1 : st.solvedAtStep !== null;
+  const goal = await pursueGoal(st, solved);
+  const last = st.history.at(-1) ?? null;
   return {
     model,
     solved,
-    steps: step,
-    solvedAtStep: solved ? (solvedAtStep ?? step) : solvedAtStep,
-    seconds: trainMs / 1000,
+    steps: st.step,
+    solvedAtStep: solved ? (st.solvedAtStep ?? st.step) : st.solvedAtStep,
+    seconds: st.trainMs / 1000,
     wallSeconds: (now() - start) / 1000,
-    history,
+    history: st.history,
     confirmAccuracy,
     config,
-    stopped,
+    stopped: st.stopped,
     final: {
       loss: last?.loss ?? null,
       trainAccuracy: last?.trainAccuracy ?? null,
       genAccuracy: last?.genAccuracy ?? null,
       confirmAccuracy,
     },
+    goal,
   };
 }
+
+/**
+ * Toward the goal, once the seed's phase solved: check the structured families, prove, and between checks harden
+ * (a round of HARDEN.steps steps on hardeningBatch strings, clipped, with a fresh Adam) until the goal holds or
+ * HARDEN.rounds rounds ran. Hardening changes the model, so each round's checks judge the model as it then is.
+ */
+async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
+  const { config, model } = st;
+  const wanted = config.untilSolved ? config.goal : null;
+  const record: GoalRecord = {
+    wanted,
+    reached: solved ? 'solved' : null,
+    rounds: 0,
+    hardenSteps: 0,
+    hardenSeconds: 0,
+    families: null,
+    certify: null,
+    certificate: null,
+    checkSeconds: 0,
+  };
+  if (!solved || wanted === null || wanted === 'solved' || st.stopped) return record;
+  const harden = async (): Promise<void> => {
+    const t = st.trainMs;
+    const from = st.step;
+    model.setOptimizer({ kind: 'adam', lr: HARDEN.lr, clip: HARDEN.clip });
+    model.resetOptimizer();
+    const round = record.rounds++;
+    await runPhase(st, 'harden', HARDEN.steps, (s) => hardeningBatch(streamSeed(config.seed, round), s - from), null);
+    record.hardenSteps += st.step - from;
+    record.hardenSeconds += (st.trainMs - t) / 1000;
+  };
+  for (;;) {
+    const t0 = now();
+    record.families = familyReport(model, FAMILIES, { count: GOAL_CHECK.familyCount, maxLen: GOAL_CHECK.familyMaxLen, seed: config.seed });
+    const robust = isRobust(record.families);
+    let reached: Goal = robust ? 'robust' : 'solved';
+    if (robust && wanted === 'certified') {
+      const c = certify(model);
+      record.certify = {
+        verdict: c.verdict,
+        counterexample: c.verdict === 'refuted' ? c.counterexample : null,
+        reason: c.verdict === 'unknown' ? c.reason : null,
+        ms: c.ms,
+      };
+      record.certificate = c.verdict === 'certified' ? c.certificate : null;
+      if (c.verdict === 'certified') reached = 'certified';
+    }
+    record.checkSeconds += (now() - t0) / 1000;
+    record.reached = reached;
+    if (GOAL_RANK[reached] >= GOAL_RANK[wanted] || record.rounds >= HARDEN.rounds || st.stopped) return record;
+    await harden();
+    if (st.stopped) return record;
+  }
+}
+
+/** The structured check between hardening rounds: smaller than `eval`'s default report, the same families. */
+export const GOAL_CHECK = Object.freeze({ familyCount: 100, familyMaxLen: 300 });
 
 /**
  * The model file's informational `training` block, the same for the CLI, the page and experiments. `dataset`
@@ -256,5 +380,13 @@ export function trainingRecord(r: TrainResult, dataset: unknown = r.config.datas
     solved: r.solved,
     seconds: r.seconds,
     final: r.final,
+    goal: {
+      wanted: r.goal.wanted,
+      reached: r.goal.reached,
+      rounds: r.goal.rounds,
+      hardenSteps: r.goal.hardenSteps,
+      families: r.goal.families?.map(({ family, count, correct }) => ({ family, count, correct })) ?? null,
+      certify: r.goal.certify && { verdict: r.goal.certify.verdict, counterexample: r.goal.certify.counterexample?.bits ?? null, reason: r.goal.certify.reason },
+    },
   };
 }

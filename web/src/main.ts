@@ -79,6 +79,7 @@ function readConfig(): TrainConfig {
     evalMinLen: num('eval-min-len', 'evaluation min length'),
     evalMaxLen: num('eval-max-len', 'evaluation max length'),
     untilSolved: $<HTMLInputElement>('until-solved').checked,
+    goal: 'solved',
     seed: num('seed', 'seed'),
   });
 }

@@ -5,7 +5,7 @@ const out = document.getElementById('prediction');
 const hash = document.getElementById('hash');
 const bits = document.getElementById('bits').textContent;
 
-train({ seed: 1 })
+train({ seed: 1, goal: 'solved' })
   .then(({ model }) => {
     const p = model.predict(bits);
     out.textContent = `${p.parity} (p = ${p.probability.toFixed(4)})`;
