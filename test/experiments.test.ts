@@ -1,17 +1,16 @@
-// Experiments: the length curve, the gradient-by-step diagnostic (against finite differences), the charts render to
-// SVG, and `experiment openai` end to end (small): its report's tables agree with its JSON-lines results.
-// The CLI part runs the compiled dist/ (worker threads need JS): `npm test` builds first; locally run `npm run build`.
+// Experiments: the length curve, the gradient-by-step diagnostic (against finite differences), a small experiment in
+// this thread whose report and charts carry its numbers, and `eval --curve`'s table. (`experiment openai` end to
+// end, through the CLI on worker threads, is in cli-experiments.test.ts.)
 import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { Model, train, lengthCurve, curveLengths, ParityError, tensorLayout, parity } from '../src/index.js';
+import { Model, lengthCurve, curveLengths, ParityError, tensorLayout, parity } from '../src/index.js';
 import { gradientByStep, gradientDecay, runExperiment, runArm, validateExperimentOptions, experimentReport, experimentCharts, inlineRunner, curriculumLength } from '../src/research/index.js';
 import { renderSvg, lengthAccuracySpec } from '../src/charts/index.js';
 import { refRun } from '../src/core/reference.js';
 
-const dist = path.resolve(__dirname, '../dist');
+const FIXTURE = path.resolve(__dirname, 'fixtures/solved-lstm.json');
 
 describe('lengthCurve', () => {
   it('gives one row per length, sorted, each with its count of fresh strings', async () => {
@@ -149,7 +148,7 @@ describe('experiment (in this thread, small)', () => {
 describe('runCurve (eval --curve)', () => {
   it('prints accuracy by length as a table or JSON and writes the SVG chart', async () => {
     const { runCurve } = await import('../src/cli/experiments.js');
-    const { model } = await train({ seed: 1 });
+    const model = await Model.fromJSON(fs.readFileSync(FIXTURE, 'utf8')); // the defaults, seed 1, solved
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-curve-'));
     let text = '';
     const io = { stdout: { write: (s: string) => ((text += s), true) }, stderr: { write: () => true } } as never;
@@ -170,90 +169,5 @@ describe('runCurve (eval --curve)', () => {
     expect(json.chart).toBe(null);
     await expect(runCurve({ model, chart: path.join(dir, 'no', 'c.svg'), io })).rejects.toThrow(/its directory .* does not exist/);
     fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
-
-// ---- the CLI, through a commander program with the experiment commands ---------------------------------------
-
-interface Captured {
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Captured> {
-  const { registerExperimentCommands } = (await import(path.join(dist, 'cli/experiments.js'))) as typeof import('../src/cli/experiments.js');
-  const out: Captured = { stdout: '', stderr: '' };
-  const stream = (k: keyof Captured) => ({ write: (s: string) => ((out[k] += s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
-  const program = new Command('parity-lstm').exitOverride().configureOutput({ writeErr: (s) => (out.stderr += s), writeOut: (s) => (out.stdout += s) });
-  registerExperimentCommands(program, { stdout: stream('stdout'), stderr: stream('stderr') });
-  await program.parseAsync(args, { from: 'user' });
-  return out;
-}
-
-/** Cells of the markdown table that follows `heading`. */
-function tableAfter(md: string, heading: string): string[][] {
-  const lines = md.split('\n');
-  let i = lines.findIndex((l) => l.startsWith(heading));
-  expect(i).toBeGreaterThanOrEqual(0);
-  while (!lines[i].startsWith('|')) i++;
-  const rows: string[][] = [];
-  for (i += 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
-  return rows;
-}
-
-const pctText = (x: number): string => (x === 1 ? '100%' : `${(x * 100).toFixed(1)}%`);
-
-describe('experiment openai (CLI, worker threads)', () => {
-  it('writes report.md whose tables match runs.jsonl, valid SVG charts, and JSON on request', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-exp-'));
-    const out = path.join(dir, 'report');
-    const res = await cli(['experiment', 'openai', '--dataset-size', '640', '--seeds', '2', '--epochs', '2', '--eval-every', '5', '--workers', '2', '--out', out, '--json']);
-    const json = JSON.parse(res.stdout);
-    expect(json.workers).toBe(2);
-    expect(res.stderr).toContain('experiment openai:');
-    const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
-    const lines = fs.readFileSync(path.join(out, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(4);
-    // The per-run table, row by row, against the JSON lines.
-    const rows = tableAfter(md, '### Every run');
-    expect(rows).toHaveLength(lines.length);
-    rows.forEach((row, k) => {
-      const l = lines[k];
-      expect(row[0]).toBe(l.arm === 'fixed' ? 'fixed length 50' : 'lengths 1..50');
-      expect(Number(row[1])).toBe(l.seed);
-      expect(row[2]).toBe(l.solvedAtStep === null ? '—' : String(l.solvedAtStep));
-      expect(Number(row[3])).toBe(l.steps);
-      expect(row[4]).toBe(pctText(l.accFixed));
-      expect(row[5]).toBe(pctText(l.accLonger));
-      expect(row[6]).toBe(pctText(l.long['200']));
-    });
-    // The summary table: success counts per arm.
-    const summary = tableAfter(md, '## Results');
-    for (const row of summary) {
-      const arm = row[0] === 'fixed length 50' ? 'fixed' : 'varying';
-      const mine = lines.filter((l) => l.arm === arm);
-      expect(row[1]).toBe(`${mine.filter((l) => l.solved).length}/${mine.length}`);
-    }
-    for (const f of ['curves.svg', 'length-accuracy.svg', 'gradient-by-step.svg', 'probe-loss.svg']) {
-      const svg = fs.readFileSync(path.join(out, f), 'utf8');
-      expect(svg.startsWith('<svg')).toBe(true);
-      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    }
-    expect(fs.readFileSync(path.join(out, 'curves.svg'), 'utf8')).toContain('seed 2');
-    expect(fs.readFileSync(path.join(out, 'length-accuracy.svg'), 'utf8')).toContain('lengths 1..50');
-    expect(fs.existsSync(path.join(out, 'models', 'varying-seed2.json'))).toBe(true);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('rejects bad options with one line', async () => {
-    await expect(cli(['experiment', 'openai', '--seeds', '0'])).rejects.toBeInstanceOf(CommanderError);
-    await expect(cli(['experiment', 'openai', '--lr', 'fast'])).rejects.toThrow(/learning rate|number/);
-    const file = path.join(os.tmpdir(), `parity-exp-file-${process.pid}`);
-    fs.writeFileSync(file, 'x');
-    const err = await cli(['experiment', 'openai', '--out', path.join(file, 'report'), '--dataset-size', '64', '--seeds', '1', '--epochs', '1']).catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).name).toBe('ParityError'); // dist's class: the main CLI prints it as one line, exit 2
-    expect((err as Error).message).toMatch(/^cannot create report folder .*: a part of the path is not a directory$/);
-    fs.rmSync(file);
   });
 });
