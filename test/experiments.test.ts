@@ -9,6 +9,8 @@ import { Model, lengthCurve, curveLengths, ParityError, tensorLayout, parity } f
 import { gradientByStep, gradientDecay, runExperiment, runArm, validateExperimentOptions, experimentReport, experimentCharts, inlineRunner, curriculumLength } from '../src/research/index.js';
 import { renderSvg, lengthAccuracySpec } from '../src/charts/index.js';
 import { refRun } from '../src/core/reference.js';
+import { int, pct, loss, seconds } from '../src/core/format.js';
+import { median, mean, spread } from '../src/core/stats.js';
 
 const FIXTURE = path.resolve(__dirname, 'fixtures/solved-lstm.json');
 
@@ -169,5 +171,26 @@ describe('runCurve (eval --curve)', () => {
     expect(json.chart).toBe(null);
     await expect(runCurve({ model, chart: path.join(dir, 'no', 'c.svg'), io })).rejects.toThrow(/its directory .* does not exist/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('numbers as the reports and the CLI write them', () => {
+  it('one formatter per quantity: counts, shares, losses, durations; "—" for what is not a number', () => {
+    expect(int(1234567.4)).toBe('1,234,567');
+    expect([pct(1), pct(0.99996), pct(0.5), pct(0), pct(NaN), pct(null)]).toEqual(['100%', '99.9%', '50.0%', '0.0%', '—', '—']);
+    expect([loss(Math.LN2), loss(0.00023456), loss(0), loss(Infinity)]).toEqual(['0.6931', '2.35e-4', '0.0000', '—']);
+    expect([0.421, 9.996, 12.34, 59.94, 59.97, 245.9, 3725, -1, NaN].map(seconds)).toEqual(
+      ['0.42 s', '10.0 s', '12.3 s', '59.9 s', '1 min 00 s', '4 min 05 s', '1 h 02 min', '—', '—'],
+    );
+  });
+
+  it('one median for sweeps and experiments', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBe(null);
+    expect(spread([5, 1, 9, 3])).toEqual({ median: 4, min: 1, max: 9 });
+    expect(spread([])).toBe(null);
+    expect(mean([1, 2, 6])).toBe(3);
+    expect(mean([])).toBeNaN();
   });
 });

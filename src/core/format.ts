@@ -22,9 +22,11 @@ export function loss(x: number | null | undefined): string {
 /** A duration: "0.42 s", "12.3 s", "4 min 05 s", "1 h 02 min". */
 export function seconds(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s) || s < 0) return '—';
-  if (s < 10) return `${s.toFixed(2)} s`;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
+  // The bounds are where rounding would carry: 9.996 reads "10.0 s", not "10.00 s"; 59.97 reads "1 min 00 s".
+  if (s < 9.995) return `${s.toFixed(2)} s`;
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  const whole = Math.max(60, Math.floor(s));
+  const m = Math.floor(whole / 60);
+  if (m < 60) return `${m} min ${String(whole % 60).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
