@@ -1,11 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+// Two suites. `fast`: every check of behaviour, a few seconds of training at most per file. `slow` (test/slow/):
+// statistics over many seeds and long certifications, which say how often or how well, not whether it works.
+// `npm test` (and .ci/run) runs both; `npm run test:fast` and `npm run test:slow` run one.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]],
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/slow/**'] } },
+      { extends: true, test: { name: 'slow', include: ['test/slow/**/*.test.ts'], testTimeout: 300_000 } },
+    ],
   },
 });

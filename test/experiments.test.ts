@@ -1,17 +1,18 @@
-// Experiments: the length curve, the gradient-by-step diagnostic (against finite differences), the charts render to
-// SVG, and `experiment openai` end to end (small): its report's tables agree with its JSON-lines results.
-// The CLI part runs the compiled dist/ (worker threads need JS): `npm test` builds first; locally run `npm run build`.
+// Experiments: the length curve, the gradient-by-step diagnostic (against finite differences), a small experiment in
+// this thread whose report and charts carry its numbers, and `eval --curve`'s table. (`experiment openai` end to
+// end, through the CLI on worker threads, is in cli-experiments.test.ts.)
 import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { Model, train, lengthCurve, curveLengths, ParityError, tensorLayout, parity } from '../src/index.js';
+import { Model, lengthCurve, curveLengths, ParityError, tensorLayout, parity } from '../src/index.js';
 import { gradientByStep, gradientDecay, runExperiment, runArm, validateExperimentOptions, experimentReport, experimentCharts, inlineRunner, curriculumLength } from '../src/research/index.js';
 import { renderSvg, lengthAccuracySpec } from '../src/charts/index.js';
 import { refRun } from '../src/core/reference.js';
+import { int, pct, loss, seconds } from '../src/core/format.js';
+import { median, mean, spread } from '../src/core/stats.js';
 
-const dist = path.resolve(__dirname, '../dist');
+const FIXTURE = path.resolve(__dirname, 'fixtures/solved-lstm.json');
 
 describe('lengthCurve', () => {
   it('gives one row per length, sorted, each with its count of fresh strings', async () => {
@@ -149,7 +150,7 @@ describe('experiment (in this thread, small)', () => {
 describe('runCurve (eval --curve)', () => {
   it('prints accuracy by length as a table or JSON and writes the SVG chart', async () => {
     const { runCurve } = await import('../src/cli/eval.js');
-    const { model } = await train({ seed: 1 });
+    const model = await Model.fromJSON(fs.readFileSync(FIXTURE, 'utf8')); // the defaults, seed 1, solved
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-curve-'));
     let text = '';
     const io = { stdout: { write: (s: string) => ((text += s), true) }, stderr: { write: () => true } } as never;
@@ -173,87 +174,23 @@ describe('runCurve (eval --curve)', () => {
   });
 });
 
-// ---- the CLI, through a commander program with the experiment commands ---------------------------------------
-
-interface Captured {
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Captured> {
-  const { registerExperiment } = (await import(path.join(dist, 'cli/experiment.js'))) as typeof import('../src/cli/experiment.js');
-  const out: Captured = { stdout: '', stderr: '' };
-  const stream = (k: keyof Captured) => ({ write: (s: string) => ((out[k] += s), true), isTTY: false }) as unknown as NodeJS.WritableStream;
-  const program = new Command('parity-lstm').exitOverride().configureOutput({ writeErr: (s) => (out.stderr += s), writeOut: (s) => (out.stdout += s) });
-  registerExperiment(program, { stdout: stream('stdout'), stderr: stream('stderr') });
-  await program.parseAsync(args, { from: 'user' });
-  return out;
-}
-
-/** Cells of the markdown table that follows `heading`. */
-function tableAfter(md: string, heading: string): string[][] {
-  const lines = md.split('\n');
-  let i = lines.findIndex((l) => l.startsWith(heading));
-  expect(i).toBeGreaterThanOrEqual(0);
-  while (!lines[i].startsWith('|')) i++;
-  const rows: string[][] = [];
-  for (i += 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
-  return rows;
-}
-
-const pctText = (x: number): string => (x === 1 ? '100%' : `${(x * 100).toFixed(1)}%`);
-
-describe('experiment openai (CLI, worker threads)', () => {
-  it('writes report.md whose tables match runs.jsonl, valid SVG charts, and JSON on request', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-exp-'));
-    const out = path.join(dir, 'report');
-    const res = await cli(['experiment', 'openai', '--dataset-size', '640', '--seeds', '2', '--epochs', '2', '--eval-every', '5', '--workers', '2', '--out', out, '--json']);
-    const json = JSON.parse(res.stdout);
-    expect(json.workers).toBe(2);
-    expect(res.stderr).toContain('experiment openai:');
-    const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
-    const lines = fs.readFileSync(path.join(out, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(4);
-    // The per-run table, row by row, against the JSON lines.
-    const rows = tableAfter(md, '### Every run');
-    expect(rows).toHaveLength(lines.length);
-    rows.forEach((row, k) => {
-      const l = lines[k];
-      expect(row[0]).toBe(l.arm === 'fixed' ? 'fixed length 50' : 'lengths 1..50');
-      expect(Number(row[1])).toBe(l.seed);
-      expect(row[2]).toBe(l.solvedAtStep === null ? '—' : String(l.solvedAtStep));
-      expect(Number(row[3])).toBe(l.steps);
-      expect(row[4]).toBe(pctText(l.accFixed));
-      expect(row[5]).toBe(pctText(l.accLonger));
-      expect(row[6]).toBe(pctText(l.long['200']));
-    });
-    // The summary table: success counts per arm.
-    const summary = tableAfter(md, '## Results');
-    for (const row of summary) {
-      const arm = row[0] === 'fixed length 50' ? 'fixed' : 'varying';
-      const mine = lines.filter((l) => l.arm === arm);
-      expect(row[1]).toBe(`${mine.filter((l) => l.solved).length}/${mine.length}`);
-    }
-    for (const f of ['curves.svg', 'length-accuracy.svg', 'gradient-by-step.svg', 'probe-loss.svg']) {
-      const svg = fs.readFileSync(path.join(out, f), 'utf8');
-      expect(svg.startsWith('<svg')).toBe(true);
-      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    }
-    expect(fs.readFileSync(path.join(out, 'curves.svg'), 'utf8')).toContain('seed 2');
-    expect(fs.readFileSync(path.join(out, 'length-accuracy.svg'), 'utf8')).toContain('lengths 1..50');
-    expect(fs.existsSync(path.join(out, 'models', 'varying-seed2.json'))).toBe(true);
-    fs.rmSync(dir, { recursive: true, force: true });
+describe('numbers as the reports and the CLI write them', () => {
+  it('one formatter per quantity: counts, shares, losses, durations; "—" for what is not a number', () => {
+    expect(int(1234567.4)).toBe('1,234,567');
+    expect([pct(1), pct(0.99996), pct(0.5), pct(0), pct(NaN), pct(null)]).toEqual(['100%', '99.9%', '50.0%', '0.0%', '—', '—']);
+    expect([loss(Math.LN2), loss(0.00023456), loss(0), loss(Infinity)]).toEqual(['0.6931', '2.35e-4', '0.0000', '—']);
+    expect([0.421, 9.996, 12.34, 59.94, 59.97, 245.9, 3725, -1, NaN].map(seconds)).toEqual(
+      ['0.42 s', '10.0 s', '12.3 s', '59.9 s', '1 min 00 s', '4 min 05 s', '1 h 02 min', '—', '—'],
+    );
   });
 
-  it('rejects bad options with one line', async () => {
-    await expect(cli(['experiment', 'openai', '--seeds', '0'])).rejects.toBeInstanceOf(CommanderError);
-    await expect(cli(['experiment', 'openai', '--lr', 'fast'])).rejects.toThrow(/learning rate|number/);
-    const file = path.join(os.tmpdir(), `parity-exp-file-${process.pid}`);
-    fs.writeFileSync(file, 'x');
-    const err = await cli(['experiment', 'openai', '--out', path.join(file, 'report'), '--dataset-size', '64', '--seeds', '1', '--epochs', '1']).catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).name).toBe('ParityError'); // dist's class: the main CLI prints it as one line, exit 2
-    expect((err as Error).message).toMatch(/^cannot create report folder .*: a part of the path is not a directory$/);
-    fs.rmSync(file);
+  it('one median for sweeps and experiments', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBe(null);
+    expect(spread([5, 1, 9, 3])).toEqual({ median: 4, min: 1, max: 9 });
+    expect(spread([])).toBe(null);
+    expect(mean([1, 2, 6])).toBe(3);
+    expect(mean([])).toBeNaN();
   });
 });

@@ -1,12 +1,12 @@
 // Sweeps: the grid, the results file (torn lines, resume), the worker pool (a dying worker fails its task only), and
 // the `sweep` command end to end on worker threads: bad settings become failed runs, the same seeds give the same
-// results, and a sweep killed mid-way finishes on rerun with every run exactly once.
+// results and a rerun skips them, and `parity-lstm sweep` killed mid-way finishes on rerun with every run exactly once.
 // Worker threads run compiled JS from dist/: `npm test` builds first; locally run `npm run build`.
 import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { expandGrid, parseGrid, parseResults, doneKeys, summarizeSweep, sweepSpeed, runSweep, runTask, workerPool, type SweepResult, type WorkerLike } from '../src/research/index.js';
 import { ParityError } from '../src/index.js';
@@ -27,7 +27,7 @@ describe('grid', () => {
     expect(runs[0].setting).toBe('lstm h4 lr0.01 b10 len1-20');
     expect(runs.slice(0, 3).map((r) => r.seed)).toEqual([1, 2, 3]);
     expect(runs[3].setting).toBe('lstm h4 lr0.01 b10 len1-50');
-    expect(runs[0].config).toEqual({ steps: 100, cell: 'lstm', hidden: 4, minLen: 1, maxLen: 20, seed: 1 });
+    expect(runs[0].config).toEqual({ goal: 'solved', steps: 100, cell: 'lstm', hidden: 4, minLen: 1, maxLen: 20, seed: 1 });
     expect(expandGrid({ seeds: [7, 9] }).map((r) => r.seed)).toEqual([7, 9]);
     expect(() => parseGrid({ hiden: [4] })).toThrow(ParityError);
     expect(() => parseGrid({ hidden: [] })).toThrow(ParityError);
@@ -106,14 +106,8 @@ async function sweep(args: string[]): Promise<{ json: Record<string, unknown>; s
   return { json: JSON.parse(stdout), stderr };
 }
 
-/** The same, in a child process (so it can be killed). */
-const HARNESS = `
-import { Command } from 'commander';
-import { registerSweep } from './dist/cli/sweep.js';
-const program = new Command('parity-lstm');
-registerSweep(program);
-await program.parseAsync(process.argv.slice(1), { from: 'user' });
-`;
+/** The CLI as users run it, in a child process (so it can be killed). */
+const CLI = path.join(dist, 'cli/main.js');
 
 describe('sweep command', () => {
   it('reports a bad setting from a --grid file as failed runs and completes; writes a valid SVG chart', async () => {
@@ -162,7 +156,7 @@ describe('sweep command', () => {
     const dir = tmp();
     const results = path.join(dir, 'r.jsonl');
     const args = ['sweep', '--hidden', '4,5,6,7', '--seeds', '4', '--steps', '1000', '--no-until-solved', '--eval-every', '100', '--workers', '2', '--results', results];
-    const child = spawn(process.execPath, ['--input-type=module', '-e', HARNESS, ...args], { cwd: root, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: root, stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
     // Kill it once a few runs are in the file, well before all 16 are.
     const t0 = Date.now();
@@ -177,7 +171,9 @@ describe('sweep command', () => {
     expect(before).toBeLessThan(16);
     // A kill can tear the line being written: simulate one.
     fs.appendFileSync(results, '{"key":"{\\"hidden\\":4');
-    const { json } = await sweep(args.slice(1));
+    const rerun = spawnSync(process.execPath, [CLI, ...args, '--json'], { cwd: root, encoding: 'utf8' });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    const json = JSON.parse(rerun.stdout) as { skipped: number; ranNow: number };
     expect(json.skipped).toBe(before);
     expect(json.ranNow).toBe(16 - before);
     const lines = readLines(results); // every line parses: the torn one was cut off

@@ -6,7 +6,7 @@ import * as asciichart from 'asciichart';
 import type { Progress, LengthRow } from '../index.js';
 import type { FamilyRow } from '../train/families.js';
 import type { GoalRecord } from '../train/train.js';
-import { int, pct } from '../core/format.js';
+import { int, pct, loss, seconds } from '../core/format.js';
 
 // ---- colour ------------------------------------------------------------------------------------------------------
 
@@ -55,13 +55,6 @@ const padStartV = (s: string, n: number): string => ' '.repeat(Math.max(0, n - v
 
 export { int, pct };
 
-/** A loss: 4 significant digits, scientific below 0.001. */
-export function lossStr(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2);
-  return x.toFixed(4);
-}
-
 /** Sequence steps per second: "820k", "7.41M". */
 export function rate(x: number): string {
   if (!Number.isFinite(x) || x <= 0) return '—';
@@ -69,16 +62,6 @@ export function rate(x: number): string {
   if (x >= 1e6) return (x / 1e6).toFixed(2) + 'M';
   if (x >= 1e3) return (x / 1e3).toFixed(0) + 'k';
   return x.toFixed(0);
-}
-
-/** Seconds as "0.42 s", "12.3 s", "4 min 05 s", "1 h 02 min". */
-export function duration(sec: number): string {
-  if (!Number.isFinite(sec) || sec < 0) return '—';
-  if (sec < 10) return `${sec.toFixed(2)} s`;
-  if (sec < 60) return `${sec.toFixed(1)} s`;
-  const m = Math.floor(sec / 60);
-  if (m < 60) return `${m} min ${String(Math.floor(sec % 60)).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
 /** A bit string for display: at most `max` characters, long ones as "0110…1011 (1,000 bits)". */
@@ -103,11 +86,11 @@ export function progressLine(p: Progress, steps: number, c: Colors): string {
   const w = int(steps).length;
   return [
     p.phase === 'harden' ? `harden step ${int(p.step)}` : `step ${padStartV(int(p.step), w)}/${int(steps)}`,
-    `loss ${lossStr(p.loss).padStart(8)}`,
+    `loss ${loss(p.loss).padStart(8)}`,
     `train ${pct(p.trainAccuracy).padStart(6)}`,
     `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
     `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
-    duration(p.elapsedSec).padStart(9),
+    seconds(p.elapsedSec).padStart(9),
   ].join('  ');
 }
 
@@ -126,11 +109,11 @@ export function trainStatus(p: Progress | null, steps: number, c: Colors): strin
   const parts = [`${bar(steps > 0 ? step / steps : 0, 24, c)} ${padStartV(int(step), w)}/${int(steps)}`];
   if (p) {
     parts.push(
-      `loss ${lossStr(p.loss).padStart(8)}`,
+      `loss ${loss(p.loss).padStart(8)}`,
       `train ${pct(p.trainAccuracy).padStart(6)}`,
       `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
       `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
-      duration(p.elapsedSec).padStart(9),
+      seconds(p.elapsedSec).padStart(9),
     );
   } else {
     parts.push(c.dim('starting…'));
@@ -325,13 +308,13 @@ export function renderSummary(s: SummaryInfo, c: Colors): string {
     head = c.red(c.bold(`✘ not solved`)) + c.red(` after ${int(s.steps)} steps`);
     if (s.steps >= s.maxSteps) head += c.dim(' (the most --steps allows)');
   }
-  head += c.dim(` · ${duration(s.seconds)} training · ${duration(s.wallSeconds)} in all`);
+  head += c.dim(` · ${seconds(s.seconds)} training · ${seconds(s.wallSeconds)} in all`);
   const confirmOk = s.confirmAccuracy === 1;
   const lines: [string, string][] = [];
   if (g.wanted !== null && s.solved) {
     const ok = g.reached === g.wanted;
     lines.push(['goal', `${g.wanted}: ${ok ? c.green('reached') : c.red(`not reached (${g.reached ?? 'not solved'} only)`)}`]);
-    if (g.rounds > 0) lines.push(['hardening', `${g.rounds} round${g.rounds === 1 ? '' : 's'}, ${int(g.hardenSteps)} steps, ${duration(g.hardenSeconds)} training`]);
+    if (g.rounds > 0) lines.push(['hardening', `${g.rounds} round${g.rounds === 1 ? '' : 's'}, ${int(g.hardenSteps)} steps, ${seconds(g.hardenSeconds)} training`]);
     if (g.families) {
       const wrong = g.families.filter((f) => f.correct < f.count);
       lines.push([
@@ -346,7 +329,7 @@ export function renderSummary(s: SummaryInfo, c: Colors): string {
       lines.push([
         'proof',
         v.verdict === 'certified'
-          ? `${c.green('certified')}  ${c.dim(`in ${duration(v.ms / 1000)}; check it with verify`)}`
+          ? `${c.green('certified')}  ${c.dim(`in ${seconds(v.ms / 1000)}; check it with verify`)}`
           : v.verdict === 'refuted'
             ? `${c.red('refuted')}  ${c.dim(`${shortenBits(v.counterexample!.bits)} has parity ${v.counterexample!.parity}, the model says ${v.counterexample!.answer}`)}`
             : `${c.yellow('unknown')}  ${c.dim(oneLineShort(v.reason ?? ''))}`,
@@ -367,7 +350,7 @@ export function renderSummary(s: SummaryInfo, c: Colors): string {
     lines.push(
       ['gen accuracy', `${pct(s.last.genAccuracy)}  ${c.dim(`on the ${int(s.evalCount)} strings checked every evaluation`)}`],
       ['train accuracy', `${pct(s.last.trainAccuracy)}  ${c.dim('last training batches')}`],
-      ['loss', `${lossStr(s.last.loss)}  ${c.dim('last training batches')}`],
+      ['loss', `${loss(s.last.loss)}  ${c.dim('last training batches')}`],
       ['speed', `${rate(s.last.seqStepsPerSec)} seq-steps/s`],
     );
   }

@@ -12,7 +12,8 @@ import { lengthCurve, resolveCurveLengths, type CurveRow } from '../train/curve.
 import { lengthAccuracySpec } from '../charts/specs.js';
 import { renderSvg } from '../charts/render.js';
 import { checkWritable, writeFileAtomic } from '../node/files.js';
-import { bar, duration, groupByLength, lossStr, renderFamilyTable, renderLengthTable, rows } from './display.js';
+import { bar, groupByLength, renderFamilyTable, renderLengthTable, rows } from './display.js';
+import { seconds, loss } from '../core/format.js';
 import { colorsFor, out, outColors, processIO, randomSeed, type CliIO } from './io.js';
 import { loadModel } from './load.js';
 import { checkBudget, countParser, familyList, given, lengthList, lengthParser, seedParser } from './options.js';
@@ -77,7 +78,6 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
   const families = familyReport(model, o.family, { maxLen: o.familyMaxLen, seed });
 
   if (o.json) {
-    const extra = r as unknown as { loss?: number };
     out(
       JSON.stringify({
         model: o.model,
@@ -88,7 +88,7 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
         count: r.count,
         correct,
         accuracy: r.accuracy,
-        ...(typeof extra.loss === 'number' ? { loss: extra.loss } : {}),
+        loss: r.loss,
         byLength: r.byLength,
         families,
         robust: o.family.length === FAMILIES.length ? isRobust(families) : null,
@@ -101,7 +101,6 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
     ? `${int(count)} fresh strings of each length ${o.lengths.map(int).join(', ')}`
     : `${int(r.count)} fresh strings of ${int(o.minLen)}..${int(o.maxLen)} bits`;
   const accColour = r.accuracy === 1 ? c.green : r.accuracy >= 0.9 ? c.yellow : c.red;
-  const loss = (r as unknown as { loss?: number }).loss;
   out(
     rows(
       [
@@ -109,7 +108,7 @@ async function evalCommand(o: EvalOpts, cmd: Command): Promise<number> {
         ['strings', `${what} · seed ${seed}${seedWasRandom ? c.dim(' (random)') : ''}`],
         [
           'accuracy',
-          `${c.bold(accColour(pct(r.accuracy)))}  ${c.dim(`${int(correct)} of ${int(r.count)} right${typeof loss === 'number' ? ` · loss ${lossStr(loss)}` : ''}`)}`,
+          `${c.bold(accColour(pct(r.accuracy)))}  ${c.dim(`${int(correct)} of ${int(r.count)} right · loss ${loss(r.loss)}`)}`,
         ],
       ],
       c,
@@ -188,7 +187,7 @@ export async function runCurve(opts: CurveCommandOptions): Promise<void> {
   const count = opts.count ?? 100;
   const t0 = Date.now();
   const rows: CurveRow[] = lengthCurve(opts.model, { lengths, count, seed: opts.seed ?? 0 });
-  const seconds = (Date.now() - t0) / 1000;
+  const took = (Date.now() - t0) / 1000;
   const name = opts.modelName ?? 'model';
   if (chart !== null) {
     const spec = lengthAccuracySpec(
@@ -198,11 +197,11 @@ export async function runCurve(opts: CurveCommandOptions): Promise<void> {
     writeFileAtomic(chart, await renderSvg(spec), 'chart');
   }
   if (opts.json) {
-    io.stdout.write(JSON.stringify({ model: name, count, seed: opts.seed ?? 0, rows, chart, seconds }) + '\n');
+    io.stdout.write(JSON.stringify({ model: name, count, seed: opts.seed ?? 0, rows, chart, seconds: took }) + '\n');
     return;
   }
   const head = ['length', 'strings', 'right', 'accuracy', 'loss'];
-  const body = rows.map((r) => [int(r.length), int(r.count), int(r.correct), pct(r.accuracy), lossStr(r.loss)]);
+  const body = rows.map((r) => [int(r.length), int(r.count), int(r.correct), pct(r.accuracy), loss(r.loss)]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const fmt = (cells: string[]): string => '  ' + cells.map((c, i) => c.padStart(w[i])).join('  ');
   const c = colorsFor(io.stdout);
@@ -213,7 +212,7 @@ export async function runCurve(opts: CurveCommandOptions): Promise<void> {
     firstWrong
       ? `  all right up to length ${rows.filter((r) => r.length < firstWrong.length).at(-1)?.length ?? '—'}; first error at length ${int(firstWrong.length)} (${pct(firstWrong.accuracy)})`
       : `  every string right, up to length ${int(rows.at(-1)!.length)}`,
-    `  ${duration(seconds)}${chart !== null ? ` · chart: ${chart}` : ''}`,
+    `  ${seconds(took)}${chart !== null ? ` · chart: ${chart}` : ''}`,
   );
   io.stdout.write(lines.join('\n') + '\n');
 }

@@ -5,10 +5,10 @@ import { type Command } from 'commander';
 import * as path from 'node:path';
 import { type CellKind } from '../core/layout.js';
 import { int, pct } from '../core/format.js';
-import { ARM_LABEL, settingDifferences, type ArmEvent, type ArmName, type ExperimentOptions, type ExperimentResult } from '../research/experiment.js';
+import { ARM_LABEL, settingDifferences, type ArmEvent, type ArmName, type ExperimentOptions, type ExperimentResult } from '../research/experiment/index.js';
 import { runExperimentToDir } from '../node/sweep-files.js';
 import { defaultWorkers, nodeWorkerPool } from '../node/workers.js';
-import { duration, lossStr } from './display.js';
+import { seconds, loss } from '../core/format.js';
 import { liveOn, onInterrupt, packageVersion, processIO, type CliIO } from './io.js';
 import { batchParser, cellOption, datasetSizeParser, hiddenParser, intIn, learningRate, stepsParser, workersParser } from './options.js';
 
@@ -84,7 +84,7 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
     const running = [...state.entries()]
       .filter(([k]) => !finished.has(k))
       .map(([, e]) => `${e.arm} s${e.seed} ${Math.round((100 * e.step) / e.totalSteps)}%${e.solvedAtStep !== null ? ' ✔' : ''}`);
-    return `${finished.size}/${runsTotal} runs done · ${duration((Date.now() - t0) / 1000)}${running.length ? ' │ ' + running.join(' │ ') : ''}`;
+    return `${finished.size}/${runsTotal} runs done · ${seconds((Date.now() - t0) / 1000)}${running.length ? ' │ ' + running.join(' │ ') : ''}`;
   };
   const runner = nodeWorkerPool(workers);
   let interrupted = false;
@@ -108,7 +108,7 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
           const r = e.epochRow;
           live.log(
             `  ${label(e.arm)}, seed ${e.seed}: epoch ${r.epoch}/${flags.epochs}  held-out acc ${pct(r.accFixed)} (len ${L}), ` +
-              `${pct(r.accLonger)} (${L}..${2 * L})  loss ${lossStr(r.lossFixed)}`,
+              `${pct(r.accLonger)} (${L}..${2 * L})  loss ${loss(r.lossFixed)}`,
           );
         } else if (e.solvedAtStep !== null && prev?.solvedAtStep == null) {
           live.log(`  ${label(e.arm)}, seed ${e.seed}: solved at step ${int(e.solvedAtStep)}`);
@@ -120,7 +120,7 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
         live.log(
           `${run.solved ? '✔' : '✘'} ${label(run.arm)}, seed ${run.seed}: ` +
             (run.solved ? `solved at step ${int(run.solvedAtStep!)}` : `not solved in ${int(run.steps)} steps`) +
-            ` · final ${pct(run.epochs.at(-1)?.accLonger)} on ${L}..${2 * L} · ${duration(run.wallSeconds)}`,
+            ` · final ${pct(run.epochs.at(-1)?.accLonger)} on ${L}..${2 * L} · ${seconds(run.wallSeconds)}`,
         );
         live.update(status(), true);
       },
@@ -149,14 +149,14 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
     return;
   }
   const w = Math.max(...result.arms.map((a) => a.label.length));
-  const lines = ['', `results (${duration(result.wallSeconds)}, ${result.workers} workers, ${(result.cpuSeconds / result.wallSeconds).toFixed(1)}x in parallel):`];
+  const lines = ['', `results (${seconds(result.wallSeconds)}, ${result.workers} workers, ${(result.cpuSeconds / result.wallSeconds).toFixed(1)}x in parallel):`];
   for (const a of result.arms) {
     const s = a.stepsToSolve;
     lines.push(
       `  ${a.label.padEnd(w)}  ${a.solved}/${a.seeds} solved  ` +
         (s ? `median step ${int(s.median)} (${int(s.min)}..${int(s.max)})` : 'never solved').padEnd(32) +
         `  final acc ${pct(a.epochAccFixed.at(-1))} at ${L}, ${pct(a.epochAccLonger.at(-1))} at ${L}..${2 * L}` +
-        `  held-out loss at ${L}: ${lossStr(a.epochLossFixed.at(-1)!)}`,
+        `  held-out loss at ${L}: ${loss(a.epochLossFixed.at(-1)!)}`,
     );
   }
   const diffs = settingDifferences(result.options);

@@ -11,7 +11,7 @@ import { renderSvg } from '../charts/render.js';
 import { checkWritable, writeFileAtomic } from '../node/files.js';
 import { readGridFile, runSweepWithFile } from '../node/sweep-files.js';
 import { defaultWorkers } from '../node/workers.js';
-import { duration } from './display.js';
+import { seconds } from '../core/format.js';
 import { liveOn, onInterrupt, processIO, type CliIO } from './io.js';
 import {
   batchParser,
@@ -142,7 +142,7 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
     const eta = ran > 0 ? ((total - done) * el) / ran : NaN;
     return (
       `sweep ${'█'.repeat(full)}${'░'.repeat(width - full)} ${done}/${total} · ${solved} solved · ${failed} failed · ` +
-      `${rate.toFixed(1)} runs/min · ${duration(el)}${Number.isFinite(eta) ? ` · ETA ${duration(eta)}` : ''}`
+      `${rate.toFixed(1)} runs/min · ${seconds(el)}${Number.isFinite(eta) ? ` · ETA ${seconds(eta)}` : ''}`
     );
   };
   const workersWanted = flags.workers ?? defaultWorkers();
@@ -162,7 +162,7 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
           r.status !== 'ok'
             ? `${r.status === 'crashed' ? 'crashed' : 'failed'}: ${r.error}`
             : r.solved
-              ? `solved at step ${int(r.solvedAtStep ?? r.steps)} in ${duration(r.secondsToSolve ?? r.wallSeconds)}`
+              ? `solved at step ${int(r.solvedAtStep ?? r.steps)} in ${seconds(r.secondsToSolve ?? r.wallSeconds)}`
               : `not solved in ${int(r.steps)} steps (confirm ${pct(r.confirmAccuracy)})`;
         if (!live.live || r.status !== 'ok') live.log(`[${done}/${total}] ${r.setting} seed ${r.seed}: ${what}`);
         live.update(status(done), true);
@@ -209,7 +209,7 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
     lines.push(
       `speed: ${speed.runsPerMinute.toFixed(1)} runs/min on ${outcome.workers} worker${outcome.workers === 1 ? '' : 's'}; ` +
         `one worker: ${speed.singleWorkerRunsPerMinute.toFixed(1)} runs/min (from the runs' own durations: ` +
-        `${duration(speed.runSeconds)} of runs in ${duration(speed.wallSeconds)} of wall time = ${speed.speedup.toFixed(2)}x)`,
+        `${seconds(speed.runSeconds)} of runs in ${seconds(speed.wallSeconds)} of wall time = ${speed.speedup.toFixed(2)}x)`,
     );
   }
   if (failedRuns.length) lines.push(`${failedRuns.length} run${failedRuns.length === 1 ? '' : 's'} failed: ${failedRuns[0].setting} seed ${failedRuns[0].seed}: ${failedRuns[0].error}`);

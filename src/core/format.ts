@@ -1,4 +1,5 @@
-// Numbers as people read them, shared by the CLI's display and the experiment reports (browser-safe).
+// Numbers as people read them, one formatter per quantity, shared by the CLI's display, the experiment reports and
+// the experiment CLI (browser-safe). Anything not a finite number reads "—".
 
 /** 1234567 -> "1,234,567" */
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -9,4 +10,23 @@ export function pct(x: number | null | undefined): string {
   if (x === 1) return '100%';
   const s = (x * 100).toFixed(1);
   return (s === '100.0' ? '99.9' : s) + '%';
+}
+
+/** A loss: 0.6931, and scientific below 0.001 (2.35e-4), where four decimals would read as 0. */
+export function loss(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2);
+  return x.toFixed(4);
+}
+
+/** A duration: "0.42 s", "12.3 s", "4 min 05 s", "1 h 02 min". */
+export function seconds(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s) || s < 0) return '—';
+  // The bounds are where rounding would carry: 9.996 reads "10.0 s", not "10.00 s"; 59.97 reads "1 min 00 s".
+  if (s < 9.995) return `${s.toFixed(2)} s`;
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  const whole = Math.max(60, Math.floor(s));
+  const m = Math.floor(whole / 60);
+  if (m < 60) return `${m} min ${String(whole % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }

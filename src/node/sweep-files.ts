@@ -26,7 +26,7 @@ import {
   type ArmRun,
   type ExperimentOptions,
   type ExperimentResult,
-} from '../research/experiment.js';
+} from '../research/experiment/index.js';
 import { renderSvg } from '../charts/render.js';
 import { fsReason, writeFileAtomic } from './files.js';
 import { defaultWorkers, nodeWorkerPool } from './workers.js';

@@ -4,7 +4,7 @@
 export { runExperiment, summarizeExperiment, runArm, validateExperimentOptions, settingDifferences, curriculumLength,
   experimentReport, experimentCharts, DEFAULT_EXPERIMENT, PYTORCH_REFERENCE, ARMS,
   type ArmName, type ArmSpec, type ArmRun, type ArmEvent, type ArmSummary, type EpochRow, type ExperimentOptions,
-  type ExperimentResult, type ExperimentHooks, type Comparison } from './experiment.js';
+  type ExperimentResult, type ExperimentHooks, type Comparison } from './experiment/index.js';
 export { runSweep, runSweepRun, expandGrid, parseGrid, parseLengthRange, parseResults, doneKeys, summarizeSweep,
   sweepSpeed, sweepTable, sweepChart, type SweepGrid, type SweepRun, type SweepResult, type SweepSummaryRow,
   type SweepSpeed, type SweepOutcome } from './sweep.js';

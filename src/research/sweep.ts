@@ -4,6 +4,8 @@
 import { train } from '../train/train.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
 import { ParityError } from '../core/errors.js';
+import { median } from '../core/stats.js';
+import { int, pct } from '../core/format.js';
 import { errorInfo, type TaskRunner } from './runner.js';
 import { sweepSpec, type VegaLiteSpec } from '../charts/specs.js';
 
@@ -290,13 +292,6 @@ export interface SweepSummaryRow {
   medianSecondsToSolve: number | null;
 }
 
-export function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** One row per setting, in the order settings first appear in `order` (the grid's) or in the results. */
 export function summarizeSweep(results: SweepResult[], order?: string[]): SweepSummaryRow[] {
   const settings = [...new Set([...(order ?? []), ...results.map((r) => r.setting)])];
@@ -344,7 +339,6 @@ export function sweepSpeed(results: SweepResult[], wallSeconds: number): SweepSp
   };
 }
 
-const fmtPct = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '—');
 
 /** The summary as a plain-text table. */
 export function sweepTable(rows: SweepSummaryRow[]): string {
@@ -354,8 +348,8 @@ export function sweepTable(rows: SweepSummaryRow[]): string {
     String(r.runs),
     String(r.failed),
     String(r.solved),
-    fmtPct(r.successRate),
-    r.medianStepsToSolve === null ? '—' : Math.round(r.medianStepsToSolve).toLocaleString('en-US'),
+    pct(r.successRate),
+    r.medianStepsToSolve === null ? '—' : int(r.medianStepsToSolve),
     r.medianSecondsToSolve === null ? '—' : r.medianSecondsToSolve.toFixed(2),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

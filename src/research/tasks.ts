@@ -1,9 +1,9 @@
 // The table from task kind to handler: the one place that knows every kind of task, so runner.ts stays generic and
-// sweep.ts and experiment.ts never import each other. A worker serves tasks with `runTask`.
+// sweep.ts and experiment/ never import each other. A worker serves tasks with `runTask`.
 
 import { errorInfo, inlineRunner as inlineWith, type Task, type TaskOutcome, type TaskRunner } from './runner.js';
 import { runSweepRun, type SweepRun } from './sweep.js';
-import { runArm, type ArmSpec } from './experiment.js';
+import { runArm, type ArmSpec } from './experiment/index.js';
 
 export type SweepRunTask = { kind: 'sweep-run'; run: SweepRun };
 export type ArmTask = { kind: 'experiment-arm'; spec: ArmSpec };
