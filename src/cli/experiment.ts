@@ -156,7 +156,8 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
       `  ${a.label.padEnd(w)}  ${a.solved}/${a.seeds} solved  ` +
         (s ? `median step ${int(s.median)} (${int(s.min)}..${int(s.max)})` : 'never solved').padEnd(32) +
         `  final acc ${pct(a.epochAccFixed.at(-1))} at ${L}, ${pct(a.epochAccLonger.at(-1))} at ${L}..${2 * L}` +
-        `  held-out loss at ${L}: ${loss(a.epochLossFixed.at(-1)!)}`,
+        `  held-out loss at ${L}: ${loss(a.epochLossFixed.at(-1)!)}` +
+        (a.judged.judged > 0 ? `  · of ${a.judged.judged} solved at the end: ${a.judged.refuted} refuted, ${a.judged.robust} robust, ${a.judged.certified} certified` : ''),
     );
   }
   const diffs = settingDifferences(result.options);

@@ -7,6 +7,7 @@ import { ParityError } from '../core/errors.js';
 import { median } from '../core/stats.js';
 import { int, pct } from '../core/format.js';
 import { errorInfo, type TaskRunner } from './runner.js';
+import { countJudged, judge, type JudgedCounts, type Judgement } from './judge.js';
 import { sweepSpec, type VegaLiteSpec } from '../charts/specs.js';
 
 // ---- the grid ---------------------------------------------------------------------------------------------------
@@ -144,6 +145,8 @@ export interface SweepResult {
   loss: number | null;
   /** Hash of the final weights: equal hashes, bit-identical models. */
   weightsHash: string | null;
+  /** What a solved final model really learned (judge.ts); null when not solved. */
+  judgement: Judgement | null;
   finishedAt: string;
 }
 
@@ -168,6 +171,7 @@ function failedResult(run: SweepRun, status: 'failed' | 'crashed', error: string
     trainAccuracy: null,
     loss: null,
     weightsHash: null,
+    judgement: null,
     finishedAt: new Date().toISOString(),
   };
 }
@@ -197,6 +201,7 @@ export async function runSweepRun(run: SweepRun): Promise<SweepResult> {
       trainAccuracy: last?.trainAccuracy ?? null,
       loss: last?.loss ?? null,
       weightsHash: r.model.weightsHash(),
+      judgement: r.solved ? judge(r.model, run.seed) : null,
       finishedAt: new Date().toISOString(),
     };
   } catch (e) {
@@ -290,6 +295,8 @@ export interface SweepSummaryRow {
   successRate: number;
   medianStepsToSolve: number | null;
   medianSecondsToSolve: number | null;
+  /** Of the solved runs: how many final models are refuted, robust and certified. */
+  judged: JudgedCounts;
 }
 
 /** One row per setting, in the order settings first appear in `order` (the grid's) or in the results. */
@@ -309,6 +316,7 @@ export function summarizeSweep(results: SweepResult[], order?: string[]): SweepS
       successRate: trained.length ? solved.length / trained.length : NaN,
       medianStepsToSolve: median(solved.filter((r) => r.solvedAtStep !== null).map((r) => r.solvedAtStep!)),
       medianSecondsToSolve: median(solved.filter((r) => r.secondsToSolve !== null).map((r) => r.secondsToSolve!)),
+      judged: countJudged(solved.map((r) => r.judgement)),
     });
   }
   return rows;
@@ -342,7 +350,7 @@ export function sweepSpeed(results: SweepResult[], wallSeconds: number): SweepSp
 
 /** The summary as a plain-text table. */
 export function sweepTable(rows: SweepSummaryRow[]): string {
-  const head = ['setting', 'runs', 'failed', 'solved', 'success', 'median steps', 'median s to solve'];
+  const head = ['setting', 'runs', 'failed', 'solved', 'success', 'median steps', 'median s to solve', 'refuted', 'robust', 'certified'];
   const body = rows.map((r) => [
     r.setting,
     String(r.runs),
@@ -351,6 +359,8 @@ export function sweepTable(rows: SweepSummaryRow[]): string {
     pct(r.successRate),
     r.medianStepsToSolve === null ? '—' : int(r.medianStepsToSolve),
     r.medianSecondsToSolve === null ? '—' : r.medianSecondsToSolve.toFixed(2),
+    // Older results files have no judgements: their solved runs count as not judged.
+    ...(r.judged.judged === 0 ? ['—', '—', '—'] : [r.judged.refuted, r.judged.robust, r.judged.certified].map((n) => `${n}/${r.judged.judged}`)),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');

@@ -1,6 +1,7 @@
 // One arm, one seed: trains it through train()'s hooks and measures everything the report needs (held-out scores
 // at each epoch's end, probes, the final curve, the gradient by time step). Runs in a worker or in this thread.
 
+import { judge, type Judgement } from '../judge.js';
 import { train, STREAM } from '../../train/train.js';
 import { Model } from '../../core/model.js';
 import { ParityError } from '../../core/errors.js';
@@ -55,6 +56,8 @@ export interface ArmRun {
   finalConfirmAccuracy: number;
   /** Share of the held-out strings (length..2*length) the final model calls odd: 0 or 1 is a constant guess. */
   finalPredictedOdd: number;
+  /** What the final model really learned, when it is still solved at the end (judge.ts); null otherwise. */
+  judgement: Judgement | null;
   /** Training time (the steps only) and wall time of the run. */
   seconds: number;
   wallSeconds: number;
@@ -222,6 +225,7 @@ export async function runArm(spec: ArmSpec, onEvent?: (e: ArmEvent) => void): Pr
     solvedAtStep,
     finalConfirmAccuracy: finalConfirm,
     finalPredictedOdd: Array.from(model.logitsUnchecked(heldLonger)).filter((z) => z > 0).length / heldLonger.length,
+    judgement: finalConfirm === 1 ? judge(model, seed) : null,
     seconds: result.seconds,
     wallSeconds: (now() - start) / 1000,
     stringsSeen,

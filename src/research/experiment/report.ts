@@ -195,6 +195,21 @@ export function experimentReport(r: ExperimentResult, env: { version?: string; r
         `${seconds(a.seconds)} |`,
     );
   }
+  push(
+    '',
+    '### Solved, or parity?',
+    '',
+    '"Solved" is a claim about random strings. Each model still solved at the end is judged on structured strings (runs, sparse, dense, alternating, long) and by `certify`, which proves it right on every string or shows one it gets wrong.',
+    '',
+    '| arm | solved at the end | refuted (a string shown) | robust (every family right) | certified (proved) |',
+    '|---|---|---|---|---|',
+    ...r.arms.map((a) => `| ${a.label} | ${a.solvedAtEnd}/${a.seeds} | ${a.judged.refuted}/${a.judged.judged} | ${a.judged.robust}/${a.judged.judged} | ${a.judged.certified}/${a.judged.judged} |`),
+  );
+  const cx = r.runs.find((x) => x.judgement?.counterexample);
+  if (cx) {
+    const bits = cx.judgement!.counterexample!;
+    push('', `For example, the ${cx.arm} model of seed ${cx.seed} answers the wrong parity on \`${bits.length > 80 ? bits.slice(0, 77) + '…' : bits}\` (${int(bits.length)} bits).`);
+  }
   push('', `A seed counts as solved once a check confirmed it; "solved at the end" asks the final model again (${int(o.confirmCount)} fresh strings of ${L}..${2 * L}). Accuracies are the final models' (mean over seeds): length ${L} and ${L}..${2 * L} on the held-out sets, longer lengths on ${int(o.curveCount)} fresh strings each.`, '');
 
   const nEp = Math.max(...r.arms.map((a) => a.epochAccLonger.length));

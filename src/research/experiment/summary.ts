@@ -1,6 +1,7 @@
 // From the runs to what the report says: per-arm statistics over seeds, and the comparison with PyTorch's result.
 // A results.json is summarised again on reading (its summaries are recomputed, not trusted).
 
+import { countJudged, type JudgedCounts } from '../judge.js';
 import { int, loss, pct } from '../../core/format.js';
 import { mean, median as medianOf, spread } from '../../core/stats.js';
 import { gradientDecay, learnedAtStep, type GradientDecay } from '../diagnostics.js';
@@ -16,6 +17,8 @@ export interface ArmSummary {
   successRate: number;
   /** Seeds whose final model is still solved (all confirmCount fresh strings right). */
   solvedAtEnd: number;
+  /** Of the models solved at the end: how many are refuted, robust and certified (judge.ts). */
+  judged: JudgedCounts;
   stepsToSolve: { median: number; min: number; max: number } | null;
   /** Steps to solve as a fraction of an epoch, median. */
   epochsToSolve: number | null;
@@ -87,6 +90,7 @@ function summarizeArm(arm: ArmName, runs: ArmRun[], o: ExperimentOptions): ArmSu
     solved: solvedRuns.length,
     successRate: solvedRuns.length / runs.length,
     solvedAtEnd: runs.filter((r) => r.finalConfirmAccuracy === 1).length,
+    judged: countJudged(runs.map((r) => r.judgement)),
     stepsToSolve: steps,
     epochsToSolve: steps ? steps.median / spe : null,
     stringsToSolve: solvedRuns.length ? median(solvedRuns.map((r) => r.stringsToSolve!)) : null,
