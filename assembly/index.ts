@@ -11,20 +11,21 @@
 // traps into Errors that say what to do.
 
 import {
-  CELL, CELL_LSTM, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
+  CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
   STATE_C, DH, DC, DHP, ZEROS, Z, TC, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
-  OFF_TC, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
+  OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
 import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
 import { lstmForward, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
+import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward } from './head';
 import { configure, resetOptimizer, clipGradients, adamUpdate, sgdUpdate, OPT, OPT_ADAM, LAST_NORM } from './adam';
 export { applyActivation } from './activations';
 
 // ---- model and batch lifetime --------------------------------------------------------------------------------
 
-/** Lays out a model of `cell` (0 LSTM, 1 RNN) with `hidden` units. Parameters start at zero; JS writes them. */
+/** Lays out a model of `cell` (0 LSTM, 1 RNN, 2 GRU) with `hidden` units. Parameters start at zero; JS writes them. */
 export function create(cell: i32, hidden: i32): i32 {
   const s = layoutModel(cell, hidden);
   if (s == OK) resetOptimizer();
@@ -106,6 +107,8 @@ function forwardGroup(g: i32, T: i32): void {
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : prev + OFF_C;
       lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev, true);
+    } else if (CELL == CELL_GRU) {
+      gruForward(blk + OFF_H, blk, blk + OFF_HN, xAt(g, t), hPrev, true);
     } else {
       affineForward(blk + OFF_H, xAt(g, t), hPrev);
       rnnForward(blk + OFF_H, blk + OFF_H);
@@ -145,10 +148,16 @@ function backwardGroup(g: i32, T: i32): void {
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
       lstmBackward(blk + OFF_DZ, DC, blk, cPrev, blk + OFF_TC, dh);
+      if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
+    } else if (CELL == CELL_GRU) {
+      // dz over the gates, dz_x over hn; dhp first gets the part of dh that skips W_hh, then the W_hh part.
+      const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
+      gruBackward(blk + OFF_DZ, blk + OFF_DZX, dhp, blk, blk + OFF_HN, hPrev, dh);
+      if (t > 0) affineBackward(dhp, dhp, blk + OFF_DZ);
     } else {
       rnnBackward(blk + OFF_DZ, blk + OFF_H, dh);
+      if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
     }
-    if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
     const tmp = dh;
     dh = dhp;
     dhp = tmp;
@@ -226,6 +235,9 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
       if (CELL == CELL_LSTM) {
         // h cannot be updated in place (every unit reads all of hPrev): new h into Z, then copied back.
         lstmForward(Z, c, TC, Z, xAt(g, t - t0), h, c, false);
+        memory.copy(h, Z, <usize>H << 4);
+      } else if (CELL == CELL_GRU) {
+        gruForward(Z, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
         memory.copy(h, Z, <usize>H << 4);
       } else {
         affineForward(Z, xAt(g, t - t0), h);

@@ -4,11 +4,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Core, compileCore } from '../src/core/wasm.js';
-import { TENSOR_NAMES, tensorLayout, paramCount } from '../src/core/layout.js';
+import { CELLS, TENSOR_NAMES, tensorLayout, paramCount } from '../src/core/layout.js';
 
-const CELLS = ['lstm', 'rnn'] as const;
-
-const CELL_CODE = { lstm: 0, rnn: 1 } as const;
+const CELL_CODE = { lstm: 0, rnn: 1, gru: 2 } as const; // assembly/layout.ts CELL_*
 
 describe.each(['build/core.wasm', 'build/core.debug.wasm'])('%s', (file) => {
   it.each(CELLS.map((c) => [c]))('%s: every tensor starts where src/core/layout.ts says, for H 1 to 70', async (cell) => {

@@ -195,7 +195,7 @@ const given = (cmd: Command, key: string): boolean => {
 // ---- train -------------------------------------------------------------------------------------------------------
 
 interface TrainOpts {
-  cell: 'lstm' | 'rnn';
+  cell: 'lstm' | 'rnn' | 'gru'; // the model file of --init may hold any cell
   hidden: number;
   lr: number;
   optimizer: 'adam' | 'sgd';

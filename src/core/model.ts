@@ -2,7 +2,7 @@
 // inference, and the parity-lstm/1 JSON format.
 
 import { Core } from './wasm.js';
-import { type CellKind, tensorLayout, paramCount, TENSOR_NAMES } from './layout.js';
+import { type CellKind, CELLS, tensorLayout, paramCount, TENSOR_NAMES } from './layout.js';
 import { ParityError } from './errors.js';
 import { checkBits, parity } from './bits.js';
 import { initialParams } from './init.js';
@@ -10,7 +10,7 @@ import { refRun } from './reference.js';
 
 export const FORMAT = 'parity-lstm/1';
 export const MAX_HIDDEN = 1024;
-const CELL_CODE: Record<CellKind, number> = { lstm: 0, rnn: 1 };
+const CELL_CODE: Record<CellKind, number> = { lstm: 0, rnn: 1, gru: 2 }; // assembly/layout.ts CELL_*
 // An inference-only reservation: at most 256 groups of four strings and 2^18 input vectors (4 MiB); longer strings
 // are streamed through it in chunks, so memory never depends on a string's length.
 const INFER_MAX_GROUPS = 256;
@@ -36,8 +36,10 @@ export interface TensorData {
 }
 
 export function checkCell(cell: unknown): CellKind {
-  if (cell !== 'lstm' && cell !== 'rnn') throw new ParityError(`unknown cell ${JSON.stringify(cell)}: use lstm or rnn`);
-  return cell;
+  if (!(CELLS as readonly unknown[]).includes(cell)) {
+    throw new ParityError(`unknown cell ${JSON.stringify(cell)}: use ${CELLS.slice(0, -1).join(', ')} or ${CELLS.at(-1)}`);
+  }
+  return cell as CellKind;
 }
 
 export function checkHidden(hidden: unknown): number {
