@@ -1,4 +1,4 @@
-// The contract with JS (src/wasm.ts, src/model.ts). One instance holds one model. JS writes a batch straight into
+// The contract with JS (src/core/wasm.ts, src/core/model.ts). One instance holds one model. JS writes a batch straight into
 // linear memory at the pointers below, then makes one call per training step (trainStep) or per inference chunk.
 //
 // Batch format JS writes (see layout.ts): strings sorted by length, longest first, string s in group s >> 2, lane
@@ -56,8 +56,10 @@ export function lastGradNorm(): f64 { return LAST_NORM; }
 /** The mean loss of the last lossAndGrads, trainStep or inferEnd. */
 export function lastLoss(): f64 { return LOSS; }
 
-/** Float offset of parameter tensor i in PARAMS, in PyTorch's order (W_ih, W_hh, b_ih, b_hh, linear.weight,
- *  linear.bias), then i = 6 gives the count: for test/layout.test.ts, which holds it to src/core/layout.ts. */
+/**
+ * Float offset of parameter tensor i in PARAMS, in PyTorch's order (W_ih, W_hh, b_ih, b_hh, linear.weight,
+ * linear.bias); i = 6 gives the parameter count. For test/layout.test.ts, which holds it to src/core/layout.ts.
+ */
 export function tensorOffset(i: i32): i32 {
   switch (i) {
     case 0: return O_WIH;
