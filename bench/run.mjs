@@ -244,10 +244,11 @@ for (const p of peers) {
   const st = solvedRuns.length ? stats(solvedRuns.map((s) => s.seconds)) : null;
   const wall = solvedRuns.length ? stats(solvedRuns.map((s) => s.wallSeconds)).median : null;
   const steps = solvedRuns.length ? stats(solvedRuns.map((s) => s.steps)).median : null;
+  const timedOut = ran.filter((s) => !s.solved && s.timedOut).length;
   solveJson[p.id] = { ...p.solve, solved: solvedRuns.length, ran: ran.length, of: p.solve.perSeed.length, medianSeconds: st?.median ?? null, minSeconds: st?.min ?? null, maxSeconds: st?.max ?? null, medianWallSeconds: wall, medianSteps: steps };
   solveRows.push([
     p.label,
-    `${solvedRuns.length}/${p.solve.perSeed.length}${ran.length < p.solve.perSeed.length ? ` (${p.solve.perSeed.length - ran.length} not run)` : ''}`,
+    `${solvedRuns.length}/${p.solve.perSeed.length}${ran.length < p.solve.perSeed.length ? ` (${p.solve.perSeed.length - ran.length} not run)` : ''}${timedOut ? ` (${timedOut} stopped by the time budget)` : ''}`,
     st ? st.median.toFixed(3) : '-',
     st ? `${st.min.toFixed(3)}-${st.max.toFixed(3)}` : '-',
     wall != null ? wall.toFixed(3) : '-',
