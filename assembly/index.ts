@@ -1,4 +1,4 @@
-// The contract with JS (src/wasm.ts, src/model.ts). One instance holds one model. JS writes a batch straight into
+// The contract with JS (src/core/wasm.ts, src/core/model.ts). One instance holds one model. JS writes a batch straight into
 // linear memory at the pointers below, then makes one call per training step (trainStep) or per inference chunk.
 //
 // Batch format JS writes (see layout.ts): strings sorted by length, longest first, string s in group s >> 2, lane
@@ -6,27 +6,29 @@
 // i32 (0 for padding lanes); TARGETS[s] f32 parity; X[g][t] the four lanes' bits as f32 0.0/1.0, written as 0.0
 // past a string's end (those lanes compute values nobody reads, and receive exactly zero gradient).
 //
-// Errors: functions return status codes (0 ok, 1 out of memory, 2 too large, 3 not laid out); src/wasm.ts turns
-// them, aborts and traps into Errors that say what to do.
+// Errors: every function that can refuse returns a status code (layout.ts: OK 0, OUT_OF_MEMORY 1, TOO_LARGE 2,
+// NOT_LAID_OUT 3) and leaves numbers (the loss) to be read after it; src/core/model.ts turns statuses, aborts and
+// traps into Errors that say what to do.
 
 import {
-  CELL, CELL_LSTM, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
-  STATE_C, DH, DC, DHP, ZEROS, Z, TC, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, DLOGITS,
-  layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec, offC, offTC, offH, offDZ, BLK,
+  CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
+  STATE_C, DH, DC, DHP, ZEROS, Z, TC, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
+  OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
-import { gatesForward, gatesBackward, gatesWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './gates';
+import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
 import { lstmForward, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
+import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward } from './head';
 import { configure, resetOptimizer, clipGradients, adamUpdate, sgdUpdate, OPT, OPT_ADAM, LAST_NORM } from './adam';
 export { applyActivation } from './activations';
 
 // ---- model and batch lifetime --------------------------------------------------------------------------------
 
-/** Lays out a model of `cell` (0 LSTM, 1 RNN) with `hidden` units. Parameters start at zero; JS writes them. */
+/** Lays out a model of `cell` (0 LSTM, 1 RNN, 2 GRU) with `hidden` units. Parameters start at zero; JS writes them. */
 export function create(cell: i32, hidden: i32): i32 {
   const s = layoutModel(cell, hidden);
-  if (s == 0) resetOptimizer();
+  if (s == OK) resetOptimizer();
   return s;
 }
 
@@ -51,6 +53,26 @@ export function inputPtr(): usize { return X; }
 export function inputStride(): i32 { return TCAP; }
 export function groupCapacity(): i32 { return NG; }
 export function lastGradNorm(): f64 { return LAST_NORM; }
+/** The mean loss of the last lossAndGrads, trainStep or inferEnd. */
+export function lastLoss(): f64 { return LOSS; }
+
+/**
+ * Float offset of parameter tensor i in PARAMS, in PyTorch's order (W_ih, W_hh, b_ih, b_hh, linear.weight,
+ * linear.bias); i = 6 gives the parameter count. For test/layout.test.ts, which holds it to src/core/layout.ts.
+ */
+export function tensorOffset(i: i32): i32 {
+  switch (i) {
+    case 0: return O_WIH;
+    case 1: return O_WHH;
+    case 2: return O_BIH;
+    case 3: return O_BHH;
+    case 4: return O_LW;
+    case 5: return O_LB;
+    default: return P;
+  }
+}
+
+let LOSS: f64 = 0;
 
 // ---- forward and backward over a batch ---------------------------------------------------------------------
 
@@ -80,24 +102,25 @@ function captureFinal(g: i32, t: i32, h: usize): void {
 
 /** Training forward pass of group g over steps 0..T-1, keeping every step in the cache. */
 function forwardGroup(g: i32, T: i32): void {
-  const hOff = <usize>offH() << 4;
   for (let t = 0; t < T; t++) {
     const blk = cacheAt(g, t);
     const prev: usize = t == 0 ? 0 : cacheAt(g, t - 1);
-    const hPrev = t == 0 ? ZEROS : prev + hOff;
+    const hPrev = t == 0 ? ZEROS : prev + OFF_H;
     if (CELL == CELL_LSTM) {
-      const cPrev = t == 0 ? ZEROS : prev + (<usize>offC() << 4);
-      lstmForward(xAt(g, t), hPrev, cPrev, blk, blk + (<usize>offC() << 4), blk + (<usize>offTC() << 4), blk + hOff, true);
+      const cPrev = t == 0 ? ZEROS : prev + OFF_C;
+      lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev, true);
+    } else if (CELL == CELL_GRU) {
+      gruForward(blk + OFF_H, blk, blk + OFF_HN, xAt(g, t), hPrev, true);
     } else {
-      gatesForward(blk, xAt(g, t), hPrev);
-      rnnForward(blk, blk);
+      affineForward(blk + OFF_H, xAt(g, t), hPrev);
+      rnnForward(blk + OFF_H, blk + OFF_H);
     }
-    captureFinal(g, t, blk + hOff);
+    captureFinal(g, t, blk + OFF_H);
   }
 }
 
-/** Adds dlogit[s] * linear.weight to dh in the lanes whose strings end at step t: where the loss enters. */
-function injectHeadGradient(g: i32, t: i32, dh: usize): void {
+/** Adds dlogit[s] * linear.weight to dh (in and out) in the lanes whose strings end at step t: where the loss enters. */
+function injectHeadGradient(dh: usize, g: i32, t: i32): void {
   const lw = PARAMS + (<usize>O_LW << 2);
   for (let lane = 0; lane < 4; lane++) {
     const s = (g << 2) + lane;
@@ -113,7 +136,7 @@ function injectHeadGradient(g: i32, t: i32, dh: usize): void {
 
 /**
  * Backpropagation through time for group g, last step first. Each step's dz goes into its cache block; the weight
- * gradients are then summed over all steps at once (gatesWeightGrads) into ACC_*.
+ * gradients are then summed over all steps at once (affineWeightGrads) into ACC_*.
  */
 function backwardGroup(g: i32, T: i32): void {
   if (T == 0) return;
@@ -121,40 +144,46 @@ function backwardGroup(g: i32, T: i32): void {
   let dhp = DHP;
   memory.fill(DH, 0, <usize>H << 4);
   memory.fill(DC, 0, <usize>H << 4);
-  const dzOff = <usize>offDZ() << 4;
   for (let t = T - 1; t >= 0; t--) {
-    injectHeadGradient(g, t, dh);
+    injectHeadGradient(dh, g, t);
     const blk = cacheAt(g, t);
     if (CELL == CELL_LSTM) {
-      const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + (<usize>offC() << 4);
-      lstmBackward(blk, cPrev, blk + (<usize>offTC() << 4), dh, DC, blk + dzOff);
+      const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
+      lstmBackward(blk + OFF_DZ, DC, blk, cPrev, blk + OFF_TC, dh);
+      if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
+    } else if (CELL == CELL_GRU) {
+      // dz over the gates, dz_x over hn; dhp first gets the part of dh that skips W_hh, then the W_hh part.
+      const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
+      gruBackward(blk + OFF_DZ, blk + OFF_DZX, dhp, blk, blk + OFF_HN, hPrev, dh);
+      if (t > 0) affineBackward(dhp, dhp, blk + OFF_DZ);
     } else {
-      rnnBackward(blk, dh, blk + dzOff);
+      rnnBackward(blk + OFF_DZ, blk + OFF_H, dh);
+      if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
     }
-    if (t > 0) gatesBackward(dhp, blk + dzOff);
     const tmp = dh;
     dh = dhp;
     dhp = tmp;
   }
-  gatesWeightGrads(cacheAt(g, 0), <usize>BLK << 4, T, dzOff, <usize>offH() << 4, xAt(g, 0));
+  affineWeightGrads(cacheAt(g, 0), xAt(g, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T);
 }
 
 /**
- * Forward and backward over the loaded batch of B strings: fills LOGITS and GRADS, returns the mean BCE loss.
- * Needs reserve(>= B, >= longest, train=1). Returns NaN when the batch region is not laid out for training.
+ * Forward and backward over the loaded batch of B strings: fills LOGITS and GRADS, and the mean BCE loss (read it
+ * with lastLoss). Needs reserve(>= B, >= longest, train=1); returns NOT_LAID_OUT when the batch region is not laid
+ * out for training that many strings.
  */
-export function lossAndGrads(B: i32): f64 {
+export function lossAndGrads(B: i32): i32 {
   const groups = (B + 3) >> 2;
-  if (!TRAIN_READY || groups > NG) return NaN;
+  if (!TRAIN_READY || groups > NG) return NOT_LAID_OUT;
   refreshBiasSum(O_BIH, O_BHH);
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
   for (let g = 0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
-  const loss = headForward(B);
+  LOSS = headForward(B);
   headBackward(B);
   clearAccumulators();
   for (let g = 0; g < groups; g++) backwardGroup(g, min(groupLength(g), TCAP));
   reduceAccumulators(GRADS, O_WIH, O_WHH, O_BIH, O_BHH);
-  return loss;
+  return OK;
 }
 
 /** Sets the optimiser: kind 0 Adam, 1 SGD; clip 0 = no clipping. Keeps the moments. */
@@ -171,12 +200,12 @@ export function update(): void {
   else sgdUpdate();
 }
 
-/** One training step on the loaded batch: forward, BPTT, clip, update. Returns the loss before the update. */
-export function trainStep(B: i32): f64 {
-  const loss = lossAndGrads(B);
-  if (isNaN(loss)) return loss;
+/** One training step on the loaded batch: forward, BPTT, clip, update. The loss before the update is lastLoss(). */
+export function trainStep(B: i32): i32 {
+  const s = lossAndGrads(B);
+  if (s != OK) return s;
   update();
-  return loss;
+  return OK;
 }
 
 // ---- streamed inference: no cache, so memory does not depend on the strings' length ---------------------------
@@ -184,13 +213,13 @@ export function trainStep(B: i32): f64 {
 /** Zeroes the running state of B strings before streaming their bits. */
 export function inferBegin(B: i32): i32 {
   const groups = (B + 3) >> 2;
-  if (groups > NG) return 3;
+  if (groups > NG) return NOT_LAID_OUT;
   refreshBiasSum(O_BIH, O_BHH);
   const bytes = <usize>groups * <usize>H << 4;
   memory.fill(HFINAL, 0, bytes);
   memory.fill(STATE_H, 0, bytes);
   memory.fill(STATE_C, 0, bytes);
-  return 0;
+  return OK;
 }
 
 /**
@@ -199,7 +228,7 @@ export function inferBegin(B: i32): i32 {
  */
 export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   const groups = (B + 3) >> 2;
-  if (groups > NG || steps > TCAP) return 3;
+  if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
   for (let g = 0; g < groups; g++) {
     const T = min(groupLength(g), t0 + steps);
     const h = groupVec(STATE_H, g);
@@ -207,19 +236,24 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
     for (let t = t0; t < T; t++) {
       if (CELL == CELL_LSTM) {
         // h cannot be updated in place (every unit reads all of hPrev): new h into Z, then copied back.
-        lstmForward(xAt(g, t - t0), h, c, Z, c, TC, Z, false);
+        lstmForward(Z, c, TC, Z, xAt(g, t - t0), h, c, false);
+        memory.copy(h, Z, <usize>H << 4);
+      } else if (CELL == CELL_GRU) {
+        gruForward(Z, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
         memory.copy(h, Z, <usize>H << 4);
       } else {
-        gatesForward(Z, xAt(g, t - t0), h);
-        rnnForward(Z, h);
+        affineForward(Z, xAt(g, t - t0), h);
+        rnnForward(h, Z);
       }
       captureFinal(g, t, h);
     }
   }
-  return 0;
+  return OK;
 }
 
-/** Logits of the B streamed strings into LOGITS; returns the mean loss against TARGETS. */
-export function inferEnd(B: i32): f64 {
-  return headForward(B);
+/** Logits of the B streamed strings into LOGITS, and the mean loss against TARGETS (lastLoss). */
+export function inferEnd(B: i32): i32 {
+  if ((B + 3) >> 2 > NG) return NOT_LAID_OUT;
+  LOSS = headForward(B);
+  return OK;
 }

@@ -2,29 +2,39 @@
 // region once, reserve() lays out the batch region after it (growing memory only when a larger batch arrives).
 //
 // Model region (bytes from MODEL_BASE), each block 16-byte aligned:
-//   PARAMS, GRADS, ADAM_M, ADAM_V  f32[P4]        same layout (src/layout.ts), so the optimiser is one flat loop
+//   PARAMS, GRADS, ADAM_M, ADAM_V  f32[P4]        same layout (src/core/layout.ts), so the optimiser is one flat loop
 //   BSUM                           f32[GH]        b_ih + b_hh, refreshed at the start of each forward pass
-//   ACC_WIH, ACC_B                 v128[GH]       per-lane gradient accumulators (lanes = four strings)
+//   ACC_WIH, ACC_BIH, ACC_BHH      v128[GH]       per-lane gradient accumulators (lanes = four strings)
 //   ACC_WHH                        v128[GH*H]     summed across lanes once per backward pass
 // Batch region (after the model region), for NG = ceil(B/4) groups of four strings and TCAP time steps:
 //   LENGTHS i32[4NG]; TARGETS, LOGITS, DLOGITS f32[4NG]
 //   X       v128[NG][TCAP]              the bit of each of the group's four strings at each step (0.0 or 1.0)
-//   CACHE   v128[NG][TCAP][BLK]         what backprop needs (training only); BLK = 7H for the LSTM
-//                                       (gates i f g o after their nonlinearity, c, tanh c, h), 2H for the RNN
-//                                       (h, then dz). The backward sweep overwrites each step's LSTM gates with
-//                                       dz (the gradient at the pre-activations), once it has read them, so the
-//                                       weight gradients can be summed afterwards as one blocked product.
+//   CACHE   v128[NG][TCAP][BLK]         what backprop needs (training only), per cell (offsets OFF_* below):
+//             LSTM  BLK 7H: gates i f g o (after their nonlinearity) | c | tanh c | h
+//             RNN   BLK 2H: h | dz
+//             GRU   BLK 5H: gates r z n (after their nonlinearity) | hn = W_hn h_prev + b_hn | h
+//           The backward sweep writes each step's dz (the gradient at the pre-activations) over that step's gates
+//           once it has read them (LSTM, GRU), so the weight gradients can be summed afterwards as one blocked
+//           product. The GRU's n row has two: dz_h = dn_pre * r for its recurrent part (over n) and dz_x = dn_pre
+//           for its input part (over hn).
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
-//   work:   DH, DC, DHP, ZEROS v128[H]; Z v128[GH]; TC v128[H]
+//   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[GH]
 // Parameter tensors inside PARAMS (float offsets), PyTorch's order: W_ih [GH,1], W_hh [GH,H], b_ih, b_hh [GH],
-// linear.weight [1,H], linear.bias [1]. Gate rows r = gate*H + unit, gate order i, f, g, o.
+// linear.weight [1,H], linear.bias [1]. Gate rows r = gate*H + unit, gate order i, f, g, o (LSTM), r, z, n (GRU).
 
 export const CELL_LSTM: i32 = 0;
 export const CELL_RNN: i32 = 1;
+export const CELL_GRU: i32 = 2;
+
+// Status codes every exported function returns (src/core/model.ts reads them).
+export const OK: i32 = 0;
+export const OUT_OF_MEMORY: i32 = 1;
+export const TOO_LARGE: i32 = 2;
+export const NOT_LAID_OUT: i32 = 3;
 
 export let CELL: i32 = CELL_LSTM;
-export let G: i32 = 4;
+export let G: i32 = 4; // gate blocks of H rows: 4 LSTM, 3 GRU, 1 RNN
 export let H: i32 = 0;
 export let GH: i32 = 0;
 export let P: i32 = 0; // parameter count
@@ -43,13 +53,13 @@ export let ADAM_M: usize = 0;
 export let ADAM_V: usize = 0;
 export let BSUM: usize = 0;
 export let ACC_WIH: usize = 0;
-export let ACC_B: usize = 0;
+export let ACC_BIH: usize = 0;
+export let ACC_BHH: usize = 0;
 export let ACC_WHH: usize = 0;
 let MODEL_END: usize = 0;
 
 export let NG: i32 = 0;
 export let TCAP: i32 = 0;
-export let BLK: i32 = 0;
 export let TRAIN_READY: bool = false;
 export let LENGTHS: usize = 0;
 export let TARGETS: usize = 0;
@@ -68,20 +78,20 @@ export let Z: usize = 0;
 export let TC: usize = 0;
 let BATCH_END: usize = 0;
 
-// Offsets (in v128 units) of the fields inside one LSTM cache block.
-// @ts-ignore: decorator
-@inline export function offC(): i32 { return 4 * H; }
-// @ts-ignore: decorator
-@inline export function offTC(): i32 { return 5 * H; }
-// @ts-ignore: decorator
-@inline export function offH(): i32 { return CELL == CELL_LSTM ? 6 * H : 0; }
-// @ts-ignore: decorator
-@inline export function offDZ(): i32 { return CELL == CELL_LSTM ? 0 : H; }
+// One cache block, in bytes, set by layoutModel (they depend only on the cell and H): its size, and where each
+// field starts inside it (see the map above; a field a cell does not have is 0 and unused).
+export let BLK_BYTES: usize = 0;
+export let OFF_H: usize = 0; // h after the step
+export let OFF_C: usize = 0; // LSTM: c
+export let OFF_TC: usize = 0; // LSTM: tanh c
+export let OFF_HN: usize = 0; // GRU: W_hn h_prev + b_hn
+export let OFF_DZ: usize = 0; // dz of all GH rows (the recurrent part's, for the GRU's n row)
+export let OFF_DZX: usize = 0; // dz of the last gate block's input part: OFF_DZ + (GH - H) rows except for the GRU
 
 /** Address of the cache block of group g at step t. Touches CACHE only. */
 // @ts-ignore: decorator
 @inline export function cacheAt(g: i32, t: i32): usize {
-  return CACHE + ((<usize>g * <usize>TCAP + <usize>t) * <usize>BLK << 4);
+  return CACHE + (<usize>g * <usize>TCAP + <usize>t) * BLK_BYTES;
 }
 
 /** Address of the input vector of group g at step t. Touches X only. */
@@ -97,7 +107,7 @@ let BATCH_END: usize = 0;
 }
 
 // @ts-ignore: decorator
-@inline function align16(p: usize): usize { return (p + 15) & ~(<usize>15); }
+@inline function align16(p: u64): u64 { return (p + 15) & ~(<u64>15); }
 
 /** Grows memory to hold `end` bytes; false when the engine refuses (out of memory). */
 function ensureMemory(end: usize): bool {
@@ -110,10 +120,10 @@ function ensureMemory(end: usize): bool {
 /** Largest linear memory we ask for: 4 GiB is wasm32's hard limit; stay well below it. */
 export const MAX_BYTES: u64 = 3 << 30;
 
-/** Lays out the model region. Returns 0, or 1 when memory cannot grow. */
+/** Lays out the model region for `cell` (CELL_*) with `hidden` units. Returns OK or OUT_OF_MEMORY. */
 export function layoutModel(cell: i32, hidden: i32): i32 {
   CELL = cell;
-  G = cell == CELL_LSTM ? 4 : 1;
+  G = cell == CELL_LSTM ? 4 : cell == CELL_GRU ? 3 : 1;
   H = hidden;
   GH = G * H;
   P = GH * (H + 3) + H + 1;
@@ -125,74 +135,113 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
   O_LW = O_BHH + GH;
   O_LB = O_LW + H;
 
-  let p = align16(__heap_base);
-  const fbytes = <usize>P4 << 2;
-  PARAMS = p; p += fbytes;
-  GRADS = p; p += fbytes;
-  ADAM_M = p; p += fbytes;
-  ADAM_V = p; p += fbytes;
-  BSUM = p; p = align16(p + (<usize>GH << 2));
-  ACC_WIH = p; p += <usize>GH << 4;
-  ACC_B = p; p += <usize>GH << 4;
-  ACC_WHH = p; p += <usize>GH * <usize>H << 4;
-  MODEL_END = p;
+  const hv = <usize>H << 4; // one v128[H] field
+  if (cell == CELL_LSTM) {
+    OFF_C = 4 * hv;
+    OFF_TC = 5 * hv;
+    OFF_H = 6 * hv;
+    OFF_DZ = 0;
+    BLK_BYTES = 7 * hv;
+  } else if (cell == CELL_GRU) {
+    OFF_HN = 3 * hv;
+    OFF_H = 4 * hv;
+    OFF_DZ = 0;
+    BLK_BYTES = 5 * hv;
+  } else {
+    OFF_H = 0;
+    OFF_DZ = hv;
+    BLK_BYTES = 2 * hv;
+  }
+  OFF_DZX = cell == CELL_GRU ? OFF_HN : OFF_DZ + (<usize>(GH - H) << 4);
+
+  let p = <u64>align16(<u64>__heap_base);
+  const fbytes = <u64>P4 << 2;
+  PARAMS = <usize>p; p += fbytes;
+  GRADS = <usize>p; p += fbytes;
+  ADAM_M = <usize>p; p += fbytes;
+  ADAM_V = <usize>p; p += fbytes;
+  BSUM = <usize>p; p = align16(p + (<u64>GH << 2));
+  ACC_WIH = <usize>p; p += <u64>GH << 4;
+  ACC_BIH = <usize>p; p += <u64>GH << 4;
+  ACC_BHH = <usize>p; p += <u64>GH << 4;
+  ACC_WHH = <usize>p; p += <u64>GH * <u64>H << 4;
+  MODEL_END = <usize>p;
   NG = 0;
   TCAP = 0;
   TRAIN_READY = false;
-  if (!ensureMemory(MODEL_END)) return 1;
+  if (!ensureMemory(MODEL_END)) return OUT_OF_MEMORY;
   memory.fill(PARAMS, 0, MODEL_END - PARAMS);
-  return 0;
+  return OK;
+}
+
+/**
+ * The one walk over the batch region: the end of the region (bytes past MODEL_END) for `groups` groups of four
+ * strings and `steps` steps, with the cache only when `train`. With `commit` it also sets the pointers; the sums
+ * run in u64 so a request beyond wasm32 is measured, not wrapped.
+ */
+function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
+  const n4 = <u64>groups << 4; // bytes of one f32 per lane
+  const hv = <u64>H << 4;
+  const gt = <u64>groups * <u64>steps;
+  let p = <u64>MODEL_END;
+  const lengths = p; p = align16(p + n4);
+  const targets = p; p = align16(p + n4);
+  const logits = p; p = align16(p + n4);
+  const dlogits = p; p = align16(p + n4);
+  const x = p; p += gt << 4;
+  const cache = p;
+  if (train) p += gt * <u64>BLK_BYTES;
+  const hfinal = p; p += <u64>groups * hv;
+  const stateH = p; p += <u64>groups * hv;
+  const stateC = p; p += <u64>groups * hv;
+  const dh = p; p += hv;
+  const dc = p; p += hv;
+  const dhp = p; p += hv;
+  const zeros = p; p += hv;
+  const tc = p; p += hv;
+  const z = p; p += <u64>GH << 4;
+  if (commit) {
+    LENGTHS = <usize>lengths;
+    TARGETS = <usize>targets;
+    LOGITS = <usize>logits;
+    DLOGITS = <usize>dlogits;
+    X = <usize>x;
+    CACHE = <usize>cache;
+    HFINAL = <usize>hfinal;
+    STATE_H = <usize>stateH;
+    STATE_C = <usize>stateC;
+    DH = <usize>dh;
+    DC = <usize>dc;
+    DHP = <usize>dhp;
+    ZEROS = <usize>zeros;
+    TC = <usize>tc;
+    Z = <usize>z;
+    BATCH_END = <usize>p;
+  }
+  return p - <u64>MODEL_END;
 }
 
 /** Bytes the batch region needs for `groups` groups of four strings, `steps` steps, with or without the cache. */
 export function batchBytes(groups: i32, steps: i32, train: bool): u64 {
-  const g = <u64>groups, t = <u64>steps, h = <u64>H;
-  const blk: u64 = CELL == CELL_LSTM ? 7 * h : 2 * h;
-  let b: u64 = 4 * 4 * g * 4 + 64; // lengths, targets, logits, dlogits
-  b += g * t * 16; // X
-  if (train) b += g * t * blk * 16; // CACHE
-  b += 3 * g * h * 16; // HFINAL, STATE_H, STATE_C
-  b += (5 * h + <u64>GH) * 16 + 64; // work
-  return b;
+  return walkBatch(groups, steps, train, false);
 }
 
 /**
  * Lays out the batch region for up to `groups` groups and `steps` steps (the cache only when `train`).
- * Returns 0, 1 when memory cannot grow, 2 when the request is beyond MAX_BYTES.
+ * Returns OK, OUT_OF_MEMORY when memory cannot grow, TOO_LARGE when the request is beyond MAX_BYTES.
  */
 export function layoutBatch(groups: i32, steps: i32, train: bool): i32 {
-  const need = <u64>MODEL_END + batchBytes(groups, steps, train);
-  if (need > MAX_BYTES) return 2;
+  if (<u64>MODEL_END + batchBytes(groups, steps, train) > MAX_BYTES) return TOO_LARGE;
+  walkBatch(groups, steps, train, true);
   NG = groups;
   TCAP = steps;
-  BLK = CELL == CELL_LSTM ? 7 * H : 2 * H;
   TRAIN_READY = train;
-  const n4 = <usize>groups << 4; // bytes of one f32 per lane
-  let p = MODEL_END;
-  LENGTHS = p; p = align16(p + n4);
-  TARGETS = p; p = align16(p + n4);
-  LOGITS = p; p = align16(p + n4);
-  DLOGITS = p; p = align16(p + n4);
-  X = p; p += <usize>groups * <usize>steps << 4;
-  CACHE = p;
-  if (train) p += <usize>groups * <usize>steps * <usize>BLK << 4;
-  const hv = <usize>H << 4;
-  HFINAL = p; p += <usize>groups * hv;
-  STATE_H = p; p += <usize>groups * hv;
-  STATE_C = p; p += <usize>groups * hv;
-  DH = p; p += hv;
-  DC = p; p += hv;
-  DHP = p; p += hv;
-  ZEROS = p; p += hv;
-  TC = p; p += hv;
-  Z = p; p += <usize>GH << 4;
-  BATCH_END = p;
   if (!ensureMemory(BATCH_END)) {
     NG = 0;
     TCAP = 0;
     TRAIN_READY = false;
-    return 1;
+    return OUT_OF_MEMORY;
   }
   memory.fill(MODEL_END, 0, BATCH_END - MODEL_END);
-  return 0;
+  return OK;
 }

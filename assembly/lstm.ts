@@ -1,7 +1,8 @@
 // The LSTM cell's pointwise part, forward and backward side by side (PyTorch's gate order i, f, g, o):
 //   i = sigmoid(z_i), f = sigmoid(z_f), g = tanh(z_g), o = sigmoid(z_o)
 //   c = f * c_prev + i * g,  h = o * tanh(c)
-// Each v128 holds the four strings of a group. Pointers: gates, dz: v128[4H] (rows i|f|g|o); others v128[H].
+// Each v128 holds the four strings of a group. Arguments: outputs first, then inputs. Pointers: gates, dz:
+// v128[4H] (rows i|f|g|o); the others v128[H].
 
 import { H, PARAMS, BSUM, O_WIH, O_WHH } from './layout';
 import { sigmoid4, tanh4, one4 } from './activations';
@@ -9,10 +10,11 @@ import { sigmoid4, tanh4, one4 } from './activations';
 /**
  * One LSTM step for a group of four strings, the gate products fused with the pointwise part: for each unit j the
  * four rows i, f, g, o are summed in registers (four independent chains), activated, and turned into c and h at
- * once, so pre-activations never go through memory. h must not alias hPrev (other units still read it); c may
- * alias cPrev. keep = false (inference) skips storing the gates and tanh(c), which only backprop reads.
+ * once, so pre-activations never go through memory. Out: h, c, and (when keep) tc = tanh(c) and the gates; in: x,
+ * hPrev, cPrev. h must not alias hPrev (other units still read it); c may alias cPrev (unit j reads cPrev[j]
+ * before writing c[j]). keep = false (inference) skips storing the gates and tanh(c), which only backprop reads.
  */
-export function lstmForward(xPtr: usize, hPrev: usize, cPrev: usize, gates: usize, c: usize, tc: usize, h: usize, keep: bool): void {
+export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: usize, hPrev: usize, cPrev: usize, keep: bool): void {
   const x = v128.load(xPtr);
   const hb = <usize>H << 4; // bytes of one gate block of v128s
   const rb = <usize>H << 2; // bytes of one gate block of f32s (bias, W_ih), or of one W_hh row
@@ -53,10 +55,12 @@ export function lstmForward(xPtr: usize, hPrev: usize, cPrev: usize, gates: usiz
 }
 
 /**
- * Backward of lstmForward for one step. dh: gradient at h (in); dc: gradient at c from the step after (in) and at
- * c_prev (out); dz: gradient at the pre-activations (out, rows i|f|g|o).
+ * Backward of lstmForward for one step. Out: dz, the gradient at the pre-activations (rows i|f|g|o); dc, in and
+ * out: the gradient at c from the step after, replaced by the gradient at c_prev. In: the step's gates, c_prev,
+ * tanh(c), and dh, the gradient at h. dz may alias gates, and does in training (the cache keeps one copy): unit j
+ * reads its four gate rows before writing its four dz rows.
  */
-export function lstmBackward(gates: usize, cPrev: usize, tc: usize, dh: usize, dc: usize, dz: usize): void {
+export function lstmBackward(dz: usize, dc: usize, gates: usize, cPrev: usize, tc: usize, dh: usize): void {
   const hb = <usize>H << 4;
   const one = one4();
   for (let j = 0; j < H; j++) {

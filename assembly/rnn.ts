@@ -1,19 +1,19 @@
 // The vanilla RNN cell's pointwise part, forward and backward side by side: h = tanh(z).
-// Pointers: v128[H], four strings per vector.
+// Arguments: outputs first, then inputs. Pointers: v128[H], four strings per vector.
 
 import { H } from './layout';
 import { tanh4, one4 } from './activations';
 
-/** h = tanh(z); h may alias z (training keeps only h in its cache). */
-export function rnnForward(z: usize, h: usize): void {
+/** h = tanh(z); h may alias z (training computes z into the cache block's h field and activates it in place). */
+export function rnnForward(h: usize, z: usize): void {
   for (let j = 0; j < H; j++) {
     const o = <usize>j << 4;
     v128.store(h + o, tanh4(v128.load(z + o)));
   }
 }
 
-/** dz = dh * (1 - h^2): backprop through tanh. */
-export function rnnBackward(h: usize, dh: usize, dz: usize): void {
+/** dz = dh * (1 - h^2): backprop through tanh. dz must not alias h (the next step's weight gradients read h). */
+export function rnnBackward(dz: usize, h: usize, dh: usize): void {
   const one = one4();
   for (let j = 0; j < H; j++) {
     const o = <usize>j << 4;

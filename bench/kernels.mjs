@@ -1,5 +1,5 @@
 // Where the time of a training step goes, for our library on configs B and C (batch 256, length 50, H 8 and 64).
-// Run after `npm run build`:   node bench/kernels.mjs [--quick] [--cells lstm,rnn] [--json FILE]
+// Run after `npm run build`:   node bench/kernels.mjs [--quick] [--cells lstm,rnn,gru] [--json FILE]
 //
 // Each piece goes through the public Model API (plus Model.lossAndGrads, which the library has beside step()):
 //   loadBatch        m.loadBatch(strings): validate, sort longest first, write bits/lengths/targets into wasm memory
@@ -20,7 +20,7 @@ import { measurePeak } from './lib/peak.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const t = timing(args.quick);
-const cells = args.cells ? String(args.cells).split(',') : ['lstm', 'rnn'];
+const cells = args.cells ? String(args.cells).split(',') : ['lstm', 'rnn', 'gru'];
 const lib = await import('../dist/index.js');
 const log = (...a) => console.error(...a);
 

@@ -81,32 +81,42 @@ log(`peak at start: median ${peakStart.gflops.toFixed(1)} GFLOP/s (min ${peakSta
 
 // ---- the peers -----------------------------------------------------------------------------------------------
 const quickArgs = quick ? ['--quick'] : [];
-const haveLib = fs.existsSync(path.join(root, 'dist', 'index.js')) && fs.existsSync(path.join(root, 'dist', 'reference.js'));
+const haveLib = fs.existsSync(path.join(root, 'dist', 'index.js')) && fs.existsSync(path.join(root, 'dist', 'core', 'reference.js'));
 if (!haveLib) {
-  for (const [id, label] of [['ours-lstm', 'ours LSTM'], ['ours-rnn', 'ours RNN'], ['plain-lstm', 'plain JS LSTM']]) {
+  for (const [id, label] of [['ours-lstm', 'ours LSTM'], ['ours-rnn', 'ours RNN'], ['ours-gru', 'ours GRU'], ['plain-lstm', 'plain JS LSTM']]) {
     skipped.push({ id, label, why: 'dist/ is not built: run `npm run build` (npm run bench does)' });
   }
 } else {
   if (want('ours')) {
-    runPeer('ours-lstm', process.execPath, ['bench/peers/ours.mjs', '--cell', 'lstm', ...(wantSolve ? ['--solve', '--seeds', solveSeeds.join(',')] : []), ...quickArgs]);
-    runPeer('ours-rnn', process.execPath, ['bench/peers/ours.mjs', '--cell', 'rnn', ...quickArgs]);
+    // Time-to-solve for all three of our cells, at the seed's settings.
+    for (const cell of ['lstm', 'rnn', 'gru']) {
+      runPeer(`ours-${cell}`, process.execPath, ['bench/peers/ours.mjs', '--cell', cell, ...(wantSolve ? ['--solve', '--seeds', solveSeeds.join(',')] : []), ...quickArgs]);
+    }
   }
   if (want('plain')) {
     runPeer('plain-lstm', process.execPath, ['bench/peers/plainjs.mjs', '--cell', 'lstm', ...(wantSolve ? ['--solve', '--seeds', solveSeeds.join(',')] : []), ...quickArgs]);
   }
 }
-if (want('tfjs-wasm')) runPeer('tfjs-wasm', process.execPath, ['bench/peers/tfjs.mjs', '--backend', 'wasm', ...quickArgs]);
-if (want('tfjs-cpu')) runPeer('tfjs-cpu', process.execPath, ['bench/peers/tfjs.mjs', '--backend', 'cpu', ...quickArgs]);
+for (const backend of ['wasm', 'cpu']) {
+  if (!want(`tfjs-${backend}`)) continue;
+  for (const cell of ['lstm', 'gru']) {
+    runPeer(`tfjs-${backend}${cell === 'lstm' ? '' : '-' + cell}`, process.execPath, ['bench/peers/tfjs.mjs', '--backend', backend, '--cell', cell, ...quickArgs]);
+  }
+}
 if (want('torch')) {
   const probe = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
   if (!probe || probe.status !== 0) {
     const why = !probe ? `${PYTHON} not found` : `${PYTHON} -c 'import torch' failed: ${(probe.stderr || '').trim().split('\n').pop()}`;
     skipped.push({ id: 'torch-dense', label: 'PyTorch dense', why }, { id: 'torch-packed', label: 'PyTorch packed', why });
   } else {
-    const spec = path.join(tmp, 'torch-spec.json');
     const budgetSec = quick ? 30 : 120;
-    fs.writeFileSync(spec, JSON.stringify({ configs: CONFIGS, timing: t, solve: wantSolve ? { ...SOLVE, seeds: solveSeeds, budgetSec } : null }));
-    runPeer('torch', PYTHON, ['bench/peers/torch_bench.py', spec]);
+    for (const cell of ['lstm', 'gru']) {
+      // Time-to-solve for PyTorch's LSTM only (the README's comparison); the GRU rows are throughput.
+      const spec = path.join(tmp, `torch-spec-${cell}.json`);
+      const solve = wantSolve && cell === 'lstm' ? { ...SOLVE, seeds: solveSeeds, budgetSec } : null;
+      fs.writeFileSync(spec, JSON.stringify({ configs: CONFIGS, timing: t, cell, solve }));
+      runPeer(`torch-${cell}`, PYTHON, ['bench/peers/torch_bench.py', spec]);
+    }
   }
 }
 fs.rmSync(tmp, { recursive: true, force: true });
@@ -127,6 +137,7 @@ const peak = {
 const COLS = [
   ['ours-lstm', 'ours LSTM'],
   ['ours-rnn', 'ours RNN'],
+  ['ours-gru', 'ours GRU'],
   ['plain-lstm', 'plain JS'],
   ['tfjs-wasm', 'TF.js wasm'],
   ['tfjs-cpu', 'TF.js cpu'],
@@ -139,6 +150,14 @@ const RATIO_PEERS = [
   ['tfjs-cpu', 'x TF cpu'],
   ['torch-dense', 'x torch dense'],
   ['torch-packed', 'x torch packed'],
+];
+// The GRU side by side: ours against TF.js's gru layer and PyTorch's nn.GRU, ratios ours GRU / peer.
+const GRU_COLS = [
+  ['ours-gru', 'ours GRU'],
+  ['tfjs-wasm-gru', 'TF.js wasm'],
+  ['tfjs-cpu-gru', 'TF.js cpu'],
+  ['torch-dense-gru', 'PyTorch dense'],
+  ['torch-packed-gru', 'PyTorch packed'],
 ];
 const byId = Object.fromEntries(peers.map((p) => [p.id, p]));
 const cellOf = (id, cfg) => byId[id]?.results?.[cfg];
@@ -182,9 +201,20 @@ const rangeRows = CONFIGS.map((cfg) => [
   }),
 ]);
 
+const gruRowsFor = (which) =>
+  CONFIGS.map((cfg) => {
+    const ours = rateOf('ours-gru', cfg.id, which);
+    return [
+      cfg.id,
+      ...GRU_COLS.map(([id]) => si(rateOf(id, cfg.id, which))),
+      ...GRU_COLS.slice(1).map(([id]) => ratio(ours, rateOf(id, cfg.id, which))),
+    ];
+  });
+const gruHeader = ['config', ...GRU_COLS.map((c) => c[1]), ...GRU_COLS.slice(1).map((c) => `x ${c[1]}`)];
+
 // Share of peak: counted flops per sequence-step (the algorithm's, not the engine's) x rate / measured peak.
 const flopsOf = (id, cfg) => {
-  const cell = id === 'ours-rnn' ? 'rnn' : 'lstm';
+  const cell = byId[id]?.cell ?? (id.endsWith('-gru') ? 'gru' : id === 'ours-rnn' ? 'rnn' : 'lstm');
   const c = cellOf(id, cfg.id);
   const perBatch = c?.seqStepsPerUnit ?? cfg.batch * ((cfg.minLen + cfg.maxLen) / 2);
   return flopsPerSeqStep(cell, cfg.hidden, cfg.kind, perBatch);
@@ -201,6 +231,7 @@ const flopRows = CONFIGS.map((cfg) => [
   cfg.what,
   flopsOf('ours-lstm', cfg).toFixed(0),
   flopsOf('ours-rnn', cfg).toFixed(0),
+  flopsOf('ours-gru', cfg).toFixed(0),
 ]);
 
 // Time-to-solve.
@@ -213,10 +244,11 @@ for (const p of peers) {
   const st = solvedRuns.length ? stats(solvedRuns.map((s) => s.seconds)) : null;
   const wall = solvedRuns.length ? stats(solvedRuns.map((s) => s.wallSeconds)).median : null;
   const steps = solvedRuns.length ? stats(solvedRuns.map((s) => s.steps)).median : null;
+  const timedOut = ran.filter((s) => !s.solved && s.timedOut).length;
   solveJson[p.id] = { ...p.solve, solved: solvedRuns.length, ran: ran.length, of: p.solve.perSeed.length, medianSeconds: st?.median ?? null, minSeconds: st?.min ?? null, maxSeconds: st?.max ?? null, medianWallSeconds: wall, medianSteps: steps };
   solveRows.push([
     p.label,
-    `${solvedRuns.length}/${p.solve.perSeed.length}${ran.length < p.solve.perSeed.length ? ` (${p.solve.perSeed.length - ran.length} not run)` : ''}`,
+    `${solvedRuns.length}/${p.solve.perSeed.length}${ran.length < p.solve.perSeed.length ? ` (${p.solve.perSeed.length - ran.length} not run)` : ''}${timedOut ? ` (${timedOut} stopped by the time budget)` : ''}`,
     st ? st.median.toFixed(3) : '-',
     st ? `${st.min.toFixed(3)}-${st.max.toFixed(3)}` : '-',
     wall != null ? wall.toFixed(3) : '-',
@@ -244,17 +276,29 @@ out.push(table('Warm throughput, sequence-steps/s (median)', header, rowsFor('wa
 out.push('');
 out.push(table('Cold throughput, sequence-steps/s (first call in a fresh process: compile, tier-up and first allocations included)', header, rowsFor('cold')));
 out.push('');
+out.push(table('GRU, warm throughput, sequence-steps/s (median): ours GRU against TF.js gru and PyTorch nn.GRU; ratios ours GRU / peer', gruHeader, gruRowsFor('warm')));
+out.push('');
+out.push(table('GRU, cold throughput, sequence-steps/s (first call in a fresh process)', gruHeader, gruRowsFor('cold')));
+out.push('');
 out.push(table('Warm spread: min-max of the repetitions, n = repetitions', ['config', ...COLS.map((c) => c[1])], rangeRows));
 out.push('');
 out.push(FLOPS_FORMULA);
-out.push(table('Counted flops per sequence-step', ['config', 'what', 'LSTM', 'RNN'], flopRows));
+out.push(table('Counted flops per sequence-step', ['config', 'what', 'LSTM', 'RNN', 'GRU'], flopRows));
 out.push('');
 out.push(table(`Share of peak (${peak.gflops.toFixed(1)} GFLOP/s): warm rate x counted flops / peak`, ['config', ...COLS.map((c) => c[1])], shareRows));
+out.push('');
+out.push(table('GRU share of peak', ['config', ...GRU_COLS.map((c) => c[1])], CONFIGS.map((cfg) => [
+  cfg.id,
+  ...GRU_COLS.map(([id]) => {
+    const r = rateOf(id, cfg.id, 'warm');
+    return r ? pct((r * flopsOf(id, cfg)) / (peak.gflops * 1e9)) : '-';
+  }),
+])));
 out.push('');
 if (solveRows.length) {
   out.push(
     table(
-      `Time to solve: LSTM H 8, Adam 0.01, batch 10, lengths 1..20, eval every 10 on 100 strings of 50..100, confirm on 1000; seeds ${solveSeeds.join(',')} (medians over the solved seeds; seconds of training steps only, wall includes evaluation)`,
+      `Time to solve: H 8, Adam 0.01, batch 10, lengths 1..20, eval every 10 on 100 strings of 50..100, confirm on 1000; seeds ${solveSeeds.join(',')} (medians over the solved seeds; seconds of training steps only, wall includes evaluation)`,
       ['peer', 'solved', 'median s', 'min-max s', 'median wall s', 'median steps', 'peer s / ours s'],
       solveRows,
     ),
@@ -276,13 +320,15 @@ if (args.json) {
   const cells = {};
   for (const cfg of CONFIGS) {
     cells[cfg.id] = {};
-    for (const [id] of COLS) {
+    for (const [id] of [...COLS, ...GRU_COLS.slice(1)]) {
       const c = cellOf(id, cfg.id);
       if (!c) continue;
       cells[cfg.id][id] = c.skipped ? c : { ...c, flopsPerSeqStep: flopsOf(id, cfg), shareOfPeak: (c.warm.median * flopsOf(id, cfg)) / (peak.gflops * 1e9) };
     }
     const ours = rateOf('ours-lstm', cfg.id, 'warm');
     cells[cfg.id].ratiosOursLstmTo = Object.fromEntries(RATIO_PEERS.map(([id]) => [id, ours && rateOf(id, cfg.id, 'warm') ? ours / rateOf(id, cfg.id, 'warm') : null]));
+    const oursGru = rateOf('ours-gru', cfg.id, 'warm');
+    cells[cfg.id].ratiosOursGruTo = Object.fromEntries(GRU_COLS.slice(1).map(([id]) => [id, oursGru && rateOf(id, cfg.id, 'warm') ? oursGru / rateOf(id, cfg.id, 'warm') : null]));
   }
   const doc = { meta, peak, flopsFormula: FLOPS_FORMULA, configs: CONFIGS, cells, solve: solveJson, peers, skipped, failures };
   fs.writeFileSync(args.json, JSON.stringify(doc, null, 2));

@@ -45,6 +45,11 @@ CASES = [
         '10', '11100101101011100', '1011101', '010', '1101000110110110']),
     dict(name='rnn-h3', cell='rnn', hidden=3, seed=404, strings=[
         '111010011', '0', '1101', '10011', '0110']),
+    dict(name='gru-h8', cell='gru', hidden=8, seed=505, strings=[
+        '10110', '1', '011010011101', '1100101', '0001110', '000', '1011011001']),
+    dict(name='gru-h5', cell='gru', hidden=5, seed=606, strings=[
+        '1', '00101101110010110101', '0111', '110100111', '0000000000000',
+        '10', '11100101101011100', '1011101', '010', '1101000110110110']),
 ]
 
 RUNS = [
@@ -129,6 +134,14 @@ def reference_logits(cell, p, strings):
                 i, f, g, o = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]  # PyTorch's gate order
                 c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
                 h = sigmoid(o) * np.tanh(c)
+            elif cell == 'gru':
+                # PyTorch's gate order r, z, n; the reset gate scales W_hn h + b_hn, bias included,
+                # so the n row is computed from its two halves rather than from z.
+                r, u = sigmoid(z[:H]), sigmoid(z[H:2 * H])
+                n_x = W_ih[2 * H:] * float(bit) + p['rnn.bias_ih_l0'][2 * H:]
+                n_h = W_hh[2 * H:] @ h + p['rnn.bias_hh_l0'][2 * H:]
+                n = np.tanh(n_x + r * n_h)
+                h = (1 - u) * n + u * h
             else:
                 h = np.tanh(z)
         logits.append(p['linear.weight'][0] @ h + p['linear.bias'][0])

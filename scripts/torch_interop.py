@@ -9,9 +9,11 @@ Command line (run with a Python that has torch, e.g. /usr/bin/python3):
     python3 scripts/torch_interop.py predict MODEL.json BITS...
     python3 scripts/torch_interop.py fixture
 
-`fixture` trains a small LSTM in PyTorch and writes test/fixtures/torch-model.json
-and test/fixtures/torch-predictions.json, so the TypeScript tests can check that
-our library computes the same logits as PyTorch for a model it did not train.
+`fixture` trains a small LSTM and a small GRU in PyTorch and writes
+test/fixtures/torch-model.json, torch-predictions.json (LSTM) and
+torch-gru-model.json, torch-gru-predictions.json, so the TypeScript tests can
+check that our library computes the same logits as PyTorch for models it did not
+train.
 """
 
 import json
@@ -25,14 +27,17 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 FORMAT = 'parity-lstm/1'
+# The file's "cell" -> the PyTorch module whose state_dict() names and shapes its tensors (gate order: LSTM i, f,
+# g, o; GRU r, z, n; RNN with tanh).
+CELLS = {'lstm': nn.LSTM, 'rnn': nn.RNN, 'gru': nn.GRU}
 
 
 class ParityNet(nn.Module):
     def __init__(self, cell, H):
         super().__init__()
-        if cell not in ('lstm', 'rnn'):
-            raise ValueError(f'cell must be "lstm" or "rnn", not {cell!r}')
-        self.rnn = (nn.LSTM if cell == 'lstm' else nn.RNN)(1, H, batch_first=True)  # RNN: nonlinearity tanh
+        if cell not in CELLS:
+            raise ValueError(f'cell must be one of {", ".join(CELLS)}, not {cell!r}')
+        self.rnn = CELLS[cell](1, H, batch_first=True)
         self.linear = nn.Linear(H, 1)
 
     def forward(self, x, lengths):
@@ -144,8 +149,8 @@ def random_strings(rng, n, min_len, max_len):
     return [''.join(rng.choice('01') for _ in range(rng.randint(min_len, max_len))) for _ in range(n)]
 
 
-def train_fixture_model(max_steps=20000, check_every=100, margin=3.0, log=print):
-    """Train LSTM H=8 until it is confidently right on a large held-out set.
+def train_fixture_model(cell='lstm', max_steps=20000, check_every=100, margin=3.0, log=print):
+    """Train a `cell` with H=8 until it is confidently right on a large held-out set.
 
     "Confidently" means every held-out logit is on the right side of 0 by at
     least `margin` (p within 0.05 of the answer): a model that is right by a hair
@@ -153,7 +158,7 @@ def train_fixture_model(max_steps=20000, check_every=100, margin=3.0, log=print)
     reference model.
     """
     torch.manual_seed(7)
-    model = ParityNet('lstm', 8)
+    model = ParityNet(cell, 8)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     loss_fn = nn.BCEWithLogitsLoss()
     # Data comes from its own generator so that it does not depend on how many
@@ -185,11 +190,17 @@ def train_fixture_model(max_steps=20000, check_every=100, margin=3.0, log=print)
 PREDICTION_LENGTHS = list(range(1, 21)) + [25, 30, 40, 50, 64, 75, 100, 150, 200, 300]
 
 
-def cmd_fixture(model_path='test/fixtures/torch-model.json',
-                predictions_path='test/fixtures/torch-predictions.json'):
+FIXTURES = {
+    'lstm': ('test/fixtures/torch-model.json', 'test/fixtures/torch-predictions.json'),
+    'gru': ('test/fixtures/torch-gru-model.json', 'test/fixtures/torch-gru-predictions.json'),
+}
+
+
+def cmd_fixture(cell):
     torch.set_num_threads(1)
-    model, steps = train_fixture_model()
-    save_parity_model(model, model_path, 'lstm')
+    model_path, predictions_path = FIXTURES[cell]
+    model, steps = train_fixture_model(cell)
+    save_parity_model(model, model_path, cell)
     # Predict from the saved file, so the fixture reflects exactly what a reader
     # of torch-model.json gets.
     model = load_parity_model(model_path)
@@ -215,7 +226,8 @@ def main(argv):
         except (OSError, ValueError, KeyError) as e:
             sys.exit(f'torch_interop.py predict: {e}')
     elif argv == ['fixture']:
-        cmd_fixture()
+        for cell in FIXTURES:
+            cmd_fixture(cell)
     else:
         sys.exit(__doc__)
 

@@ -189,6 +189,20 @@ describe('demo page in Chromium', () => {
     await page.close();
   });
 
+  it('trains a GRU picked in the cell selector to bit-identical weights to Node, and draws its single state', async () => {
+    const { page, problems } = await open();
+    const config: Partial<TrainConfig> = { cell: 'gru', hidden: 7, steps: 200, untilSolved: false, seed: 31 };
+    await fillSettings(page, config);
+    await page.click(byId('train'));
+    await waitText(page, 'model-info', /Trained here: gru, 7 hidden units, seed 31/, 30_000);
+    const node = await train(config);
+    expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+    expect(await predictIn(page, '1101')).toBe(shown(node.model.predict('1101')));
+    expect(await page.locator(byId('heatmap-note')).textContent()).toContain('the GRU has one state, h');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('loads a model trained in Node and predicts exactly what Node predicts', async () => {
     const { page, problems } = await open();
     const { model } = await train({ seed: 3, goal: 'solved' });

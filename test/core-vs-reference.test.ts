@@ -1,4 +1,4 @@
-// The wasm core against the scalar reference: logits, loss and every gradient, for both cells, with strings of
+// The wasm core against the scalar reference: logits, loss and every gradient, for every cell, with strings of
 // different lengths in one batch (so SIMD lanes end at different steps), H not a multiple of four, and batches
 // that do not fill their last group. Release and debug builds both.
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -39,6 +39,11 @@ const cases: [CellKind, number, number, number, number][] = [
   ['rnn', 8, 7, 1, 12],
   ['rnn', 3, 9, 1, 25],
   ['rnn', 32, 5, 10, 40],
+  ['gru', 8, 7, 1, 12],
+  ['gru', 5, 10, 1, 20],
+  ['gru', 13, 13, 30, 60],
+  ['gru', 1, 3, 1, 4],
+  ['gru', 6, 1, 7, 7],
 ];
 
 describe.each(['release', 'debug'])('%s build', (build) => {
@@ -61,6 +66,9 @@ describe('optimiser steps equal the reference', () => {
     ['lstm', 5, 'adam', 0.05],
     ['rnn', 8, 'sgd', null],
     ['rnn', 4, 'adam', null],
+    ['gru', 8, 'adam', null],
+    ['gru', 7, 'adam', 0.05],
+    ['gru', 6, 'sgd', null],
   ] as const)('%s H=%i %s clip %s: ten steps', async (cell, H, kind, clip) => {
     const m = await Model.create({ cell, hidden: H, seed: 5 });
     const lr = kind === 'adam' ? 0.01 : 0.1;
@@ -90,6 +98,19 @@ describe('streamed inference', () => {
     expect(Math.abs(z[0] - refLogit('lstm', 8, m.getParams(), long))).toBeLessThan(1e-4);
     expect(Math.abs(z[1] - refLogit('lstm', 8, m.getParams(), '1'))).toBeLessThan(1e-5);
     expect(m.memoryBytes() - before).toBeLessThan(8 * 2 ** 20);
+  });
+
+  it.each(['gru', 'lstm', 'rnn'] as const)('%s: streaming in chunks that end mid-string equals one pass and the reference', async (cell) => {
+    const H = 7;
+    const m = await Model.create({ cell, hidden: H, seed: 8 });
+    const strings = [...randomStrings(9, 1, 3000, 12), ''.padEnd(2500, '10')];
+    const whole = m.logits(strings); // a fresh model reserves room for the longest string: one chunk
+    expectClose(whole, strings.map((s) => refLogit(cell, H, m.getParams(), s)), 1e-5);
+    // A copy asked first for 1,024 strings reserves 256 groups of 1,024 steps, so these strings then stream through
+    // in chunks that end mid-string (the running state carried from chunk to chunk).
+    const chunked = await Model.fromJSON(m.toJSON());
+    chunked.logits(randomStrings(1024, 1, 5000, 13));
+    expect(Array.from(chunked.logits(strings))).toEqual(Array.from(whole));
   });
 
   it('inference after training reuses the training memory and does not disturb the next step', async () => {

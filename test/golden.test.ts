@@ -1,10 +1,11 @@
 // PyTorch golden values (test/fixtures/golden.json, written by scripts/golden.py with torch 1.13): from fixed
 // weights on a fixed batch of strings of different lengths, the logits, loss, every gradient, and the weights
 // after five steps of Adam, clipped Adam and SGD must match to 1e-5. And a model written by PyTorch
-// (scripts/torch_interop.py) must load and predict what PyTorch predicted.
+// (scripts/torch_interop.py), an LSTM and a GRU, must load and predict what PyTorch predicted.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Model } from '../src/core/model.js';
+import { ParityError } from '../src/core/errors.js';
 import { tensorLayout, type CellKind } from '../src/core/layout.js';
 
 type Tensors = Record<string, { shape: number[]; data: number[] }>;
@@ -73,16 +74,36 @@ describe.each(golden.cases.map((c) => [c.name, c] as const))('golden %s', (_name
   );
 });
 
-describe('a model written by PyTorch', () => {
+describe.each([
+  ['LSTM', 'lstm', 'test/fixtures/torch-model.json', 'test/fixtures/torch-predictions.json'],
+  ['GRU', 'gru', 'test/fixtures/torch-gru-model.json', 'test/fixtures/torch-gru-predictions.json'],
+])('a model written by PyTorch nn.%s', (_label, cell, modelPath, predictionsPath) => {
   it('loads, and predicts what PyTorch predicted, long strings included', async () => {
-    const m = await Model.fromJSON(readFileSync('test/fixtures/torch-model.json', 'utf8'));
-    const want = JSON.parse(readFileSync('test/fixtures/torch-predictions.json', 'utf8')) as {
+    const m = await Model.fromJSON(readFileSync(modelPath, 'utf8'));
+    expect(m.cell).toBe(cell);
+    const want = JSON.parse(readFileSync(predictionsPath, 'utf8')) as {
       strings: string[];
       logits: number[];
+      probabilities: number[];
       parity: number[];
     };
     expect(Math.max(...want.strings.map((s) => s.length))).toBeGreaterThanOrEqual(300);
     expect(maxDiff(m.logits(want.strings), want.logits)).toBeLessThan(1e-4);
+    expect(maxDiff(m.predictBatch(want.strings).map((p) => p.probability), want.probabilities)).toBeLessThan(1e-5);
     expect(m.predictBatch(want.strings).map((p) => p.parity)).toEqual(want.parity);
+  });
+});
+
+describe('a GRU file with LSTM-shaped tensors', () => {
+  it('is refused with one line naming the tensor and the shape a GRU needs', async () => {
+    const lstm = JSON.parse(readFileSync('test/fixtures/torch-model.json', 'utf8')) as Record<string, unknown>;
+    const err = await Model.fromJSON({ ...lstm, cell: 'gru' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ParityError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/^tensor rnn\.weight_ih_l0 has shape \[32,1\], expected \[24, 1\] for a gru with hidden size 8$/);
+    expect(msg).not.toContain('\n');
   });
 });

@@ -15,6 +15,8 @@ describe.each([
   ['lstm', 3, 4, 5, 14],
   ['rnn', 4, 5, 1, 9],
   ['rnn', 5, 3, 8, 20],
+  ['gru', 4, 5, 1, 9],
+  ['gru', 3, 4, 5, 14],
 ] as [CellKind, number, number, number, number][])('%s H=%i, %i strings of %i..%i bits', (cell, H, B, lo, hi) => {
   it('every gradient entry equals the central difference', () => {
     // Larger weights than the default init, so the gates are not all near their linear regime.

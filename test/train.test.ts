@@ -103,7 +103,7 @@ describe('validateConfig', () => {
     expect(validateConfig({})).toEqual({ ...DEFAULT_CONFIG });
   });
   it.each([
-    [{ cell: 'gru' }, /unknown cell/],
+    [{ cell: 'transformer' }, /unknown cell/],
     [{ hidden: 0 }, /hidden size/],
     [{ hidden: 100000 }, /hidden size/],
     [{ lr: 0 }, /learning rate/],

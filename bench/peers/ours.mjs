@@ -2,7 +2,7 @@
 //   training step:  m.loadBatch(strings); m.step()      (loadBatch every step: that is what training does)
 //   inference:      m.predictBatch(strings)             (1000 strings of length 100 per call)
 //   time-to-solve:  train({ seed, ...seed settings }).seconds (training steps only; wallSeconds adds evaluation)
-// Usage: node bench/peers/ours.mjs --cell lstm|rnn [--configs A,B,C,infer] [--solve [--seeds 1,2,..]] [--quick] [--out FILE]
+// Usage: node bench/peers/ours.mjs --cell lstm|rnn|gru [--configs A,B,C,infer] [--solve [--seeds 1,2,..]] [--quick] [--out FILE]
 import { CONFIGS, SOLVE, timing } from '../lib/configs.mjs';
 import { batchPool, seqSteps } from '../lib/data.mjs';
 import { measure, parseArgs, emit, log, now } from '../lib/measure.mjs';

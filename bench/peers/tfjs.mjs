@@ -1,5 +1,5 @@
 // TensorFlow.js peer: a layers model equivalent to ours, trained with model.trainOnBatch.
-//   [Masking(-1)] -> LSTM(H) (last output) -> Dense(1) logits; loss tf.losses.sigmoidCrossEntropy (BCE with logits,
+//   [Masking(-1)] -> LSTM(H) or GRU(H) (last output) -> Dense(1) logits; loss tf.losses.sigmoidCrossEntropy (BCE with logits,
 //   mean over the batch); Adam(0.01).
 //   Config A (lengths 1..20): each batch is padded after the bits, to its longest string, with -1 and a
 //   Masking(maskValue -1) layer in front: on masked steps tfjs-layers' RNN carries the previous state and output
@@ -9,7 +9,10 @@
 // Backends: --backend wasm (tfjs-backend-wasm, setWasmPaths to the package's dist folder on disk, so it works
 // offline; the SIMD binary is picked when WebAssembly SIMD validates, and we record which .wasm file was actually
 // read) or --backend cpu (plain JS kernels). Both single-threaded in Node.
-// Usage: node bench/peers/tfjs.mjs --backend wasm|cpu [--configs A,B,C,infer] [--quick] [--out FILE]
+// The GRU: tf.layers.gru, whose only convention is resetAfter false (the reset gate scales h before W_hn, where
+// PyTorch and ours scale W_hn h + b_hn): the same flops per step, a slightly different function. Both layers keep
+// their default recurrent activation (hard sigmoid), as the LSTM row always has.
+// Usage: node bench/peers/tfjs.mjs --backend wasm|cpu [--cell lstm|gru] [--configs A,B,C,infer] [--quick] [--out FILE]
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,6 +23,8 @@ import { measure, parseArgs, emit, log, now } from '../lib/measure.mjs';
 const args = parseArgs(process.argv.slice(2));
 const backend = args.backend ?? 'wasm';
 if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, not ${backend}`);
+const cell = args.cell ?? 'lstm';
+if (cell !== 'lstm' && cell !== 'gru') throw new Error(`--cell must be lstm or gru, not ${cell}`);
 const t = timing(args.quick);
 const require = createRequire(import.meta.url);
 
@@ -58,7 +63,7 @@ tf.enableProdMode(); // no NaN checks or debug bookkeeping
 function buildModel(H, timesteps, masked) {
   const model = tf.sequential();
   if (masked) model.add(tf.layers.masking({ maskValue: -1, inputShape: [timesteps, 1] }));
-  model.add(tf.layers.lstm({ units: H, ...(masked ? {} : { inputShape: [timesteps, 1] }) }));
+  model.add(tf.layers[cell]({ units: H, ...(masked ? {} : { inputShape: [timesteps, 1] }) }));
   model.add(tf.layers.dense({ units: 1 }));
   model.compile({ optimizer: tf.train.adam(0.01), loss: (y, z) => tf.losses.sigmoidCrossEntropy(y, z) });
   return model;
@@ -132,7 +137,7 @@ for (const cfg of CONFIGS) {
     paddedStepsPerUnit: padded,
     leakedTensors: leaked,
   };
-  log(`TF.js ${backend} ${cfg.id}: ${(r.warm.median / 1e6).toFixed(4)} M seq-steps/s warm, ${(r.cold.rate / 1e6).toFixed(4)} M cold${leaked ? `, ${leaked} tensors leaked` : ''}`);
+  log(`TF.js ${backend} ${cell} ${cfg.id}: ${(r.warm.median / 1e6).toFixed(4)} M seq-steps/s warm, ${(r.cold.rate / 1e6).toFixed(4)} M cold${leaked ? `, ${leaked} tensors leaked` : ''}`);
   model.dispose();
 }
 
@@ -140,12 +145,12 @@ await emit(
   {
     peers: [
       {
-        id: `tfjs-${backend}`,
-        label: `TF.js ${backend}`,
-        cell: 'lstm',
+        id: cell === 'lstm' ? `tfjs-${backend}` : `tfjs-${backend}-${cell}`,
+        label: cell === 'lstm' ? `TF.js ${backend}` : `TF.js ${backend} ${cell.toUpperCase()}`,
+        cell,
         env,
         notes: [
-          `TF.js ${tf.version.tfjs} ${backend} backend${backend === 'wasm' ? ` (${env.simdBinary ? 'SIMD binary' : 'NOT the SIMD binary'}: read ${env.wasmFilesRead.join(', ')})` : ''}: layers LSTM(H) -> Dense(1), model.trainOnBatch, sigmoidCrossEntropy, Adam 0.01`,
+          `TF.js ${tf.version.tfjs} ${backend} backend${backend === 'wasm' ? ` (${env.simdBinary ? 'SIMD binary' : 'NOT the SIMD binary'}: read ${env.wasmFilesRead.join(', ')})` : ''}: layers ${cell.toUpperCase()}(H) -> Dense(1), model.trainOnBatch, sigmoidCrossEntropy, Adam 0.01${cell === 'gru' ? ' (TF.js GRU: resetAfter false, the reset gate applied before W_hn)' : ''}`,
           'TF.js config A: batch padded to its longest string with -1 + Masking layer (padded steps are computed, then masked; only real bits are counted)',
         ],
         results,

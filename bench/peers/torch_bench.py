@@ -1,6 +1,6 @@
 """PyTorch peer for bench/run.mjs: one thread, CPU, float32.
 
-Model: nn.LSTM(1, H, batch_first=True) -> nn.Linear(H, 1) on the final hidden state, BCEWithLogitsLoss (mean),
+Model: nn.LSTM(1, H, batch_first=True) (or nn.GRU, with "cell": "gru" in the spec) -> nn.Linear(H, 1) on the final hidden state, BCEWithLogitsLoss (mean),
 torch.optim.Adam(lr=0.01). A training step: encode strings (numpy -> tensor), zero_grad, forward, loss, backward,
 optimiser step, loss.item().
 
@@ -38,20 +38,27 @@ except RuntimeError:
 now = time.perf_counter
 
 
+CELL = 'lstm'  # set from the spec in main()
+
+
 class Net(nn.Module):
     def __init__(self, H):
         super().__init__()
-        self.rnn = nn.LSTM(1, H, batch_first=True)
+        self.rnn = (nn.GRU if CELL == 'gru' else nn.LSTM)(1, H, batch_first=True)
         self.linear = nn.Linear(H, 1)
 
-    def dense(self, x):
-        _, (h, _) = self.rnn(x)
+    def read(self, h):
+        h = h[0] if isinstance(h, tuple) else h  # the LSTM returns (h_n, c_n)
         return self.linear(h[-1]).squeeze(-1)
+
+    def dense(self, x):
+        _, h = self.rnn(x)
+        return self.read(h)
 
     def packed(self, x, lengths):
         p = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-        _, (h, _) = self.rnn(p)
-        return self.linear(h[-1]).squeeze(-1)
+        _, h = self.rnn(p)
+        return self.read(h)
 
 
 def random_strings(rng, count, lo, hi):
@@ -212,16 +219,24 @@ def train_until_solved(seed, S, budget_sec):
 
 
 def main():
+    global CELL
     spec = json.load(open(sys.argv[1]))
+    CELL = spec.get('cell', 'lstm')
+    suffix = '' if CELL == 'lstm' else '-' + CELL
+    module = 'nn.GRU' if CELL == 'gru' else 'nn.LSTM'
     out_path = sys.argv[2] if len(sys.argv) > 2 else None
     t = spec['timing']
     env = {'torch': torch.__version__, 'threads': torch.get_num_threads(),
            'interopThreads': torch.get_num_interop_threads(), 'python': sys.version.split()[0],
            'mkldnn': torch.backends.mkldnn.is_available()}
-    dense = {'id': 'torch-dense', 'label': 'PyTorch dense', 'cell': 'lstm', 'env': env, 'results': {}, 'solve': None,
-             'notes': ['PyTorch dense: nn.LSTM over the whole [B,T,1] tensor (equal lengths only: not for config A)']}
-    packed = {'id': 'torch-packed', 'label': 'PyTorch packed', 'cell': 'lstm', 'env': env, 'results': {}, 'solve': None,
-              'notes': ['PyTorch packed: pack_padded_sequence(enforce_sorted=False) -> nn.LSTM, h_n at each string\'s last bit']}
+    label = '' if CELL == 'lstm' else ' ' + CELL.upper()
+    dense = {'id': 'torch-dense' + suffix, 'label': 'PyTorch dense' + label, 'cell': CELL, 'env': env, 'results': {},
+             'solve': None,
+             'notes': ['PyTorch dense: %s over the whole [B,T,1] tensor (equal lengths only: not for config A)' % module]}
+    packed = {'id': 'torch-packed' + suffix, 'label': 'PyTorch packed' + label, 'cell': CELL, 'env': env,
+              'results': {}, 'solve': None,
+              'notes': ['PyTorch packed: pack_padded_sequence(enforce_sorted=False) -> %s, h_n at each string\'s last '
+                        'bit' % module]}
     for cfg in spec['configs']:
         modes = ['packed'] if cfg['minLen'] != cfg['maxLen'] else ['dense', 'packed']
         if cfg['minLen'] != cfg['maxLen']:
@@ -229,8 +244,8 @@ def main():
         for mode in modes:
             r = bench_cell(cfg, mode, t)
             (dense if mode == 'dense' else packed)['results'][cfg['id']] = r
-            print('PyTorch %s %s: %.4f M seq-steps/s warm, %.4f M cold' % (
-                mode, cfg['id'], r['warm']['median'] / 1e6, r['cold']['rate'] / 1e6), file=sys.stderr, flush=True)
+            print('PyTorch %s %s %s: %.4f M seq-steps/s warm, %.4f M cold' % (
+                CELL, mode, cfg['id'], r['warm']['median'] / 1e6, r['cold']['rate'] / 1e6), file=sys.stderr, flush=True)
     S = spec.get('solve')
     if S:
         per = []
@@ -246,7 +261,7 @@ def main():
             print('PyTorch packed solve seed %d: solved=%s steps=%d train %.3f s, wall %.3f s%s' % (
                 seed, r['solved'], r['steps'], r['seconds'], r['wallSeconds'],
                 ' (stopped: time budget)' if r['timedOut'] else ''), file=sys.stderr, flush=True)
-        packed['solve'] = {'perSeed': per, 'how': 'src/train/train.ts\'s loop in Python with packed nn.LSTM; own data '
+        packed['solve'] = {'perSeed': per, 'how': 'src/train/train.ts\'s loop in Python with packed ' + module + '; own data '
                            'streams (Python random, torch.manual_seed(seed)); budget %g s over all seeds' % S['budgetSec']}
     text = json.dumps({'peers': [dense, packed]}, indent=2)
     if out_path:

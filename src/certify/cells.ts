@@ -9,6 +9,7 @@
 //   logit = fl(...fl(lb + fl(lw_0 h_0)) ... + fl(lw_H-1 h_H-1)).
 // Both domains enclose exactly these operations: a real-number step plus the error bounds of ERROR below.
 
+import { ParityError } from '../core/errors.js';
 import { type CellKind, tensorLayout } from '../core/layout.js';
 import { type Model } from '../core/model.js';
 
@@ -83,8 +84,13 @@ export function step64(P: CellParams, s: Float64Array, x: number): Float64Array 
     case 'rnn':
       for (let j = 0; j < H; j++) out[j] = Math.tanh(z[j]);
       return out;
+    default:
+      throw new ParityError(NOT_COVERED(P.cell));
   }
 }
+
+/** The cells certify covers; a GRU step (n's recurrent part gated by r) is not written yet. */
+export const NOT_COVERED = (cell: string): string => `certify covers LSTM and RNN models; a ${cell} model is not covered yet`;
 
 export function readout64(P: CellParams, s: Float64Array): number {
   let z = P.lb;

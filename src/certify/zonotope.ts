@@ -6,7 +6,9 @@
 // size of the region. float64 rounding of our own arithmetic is covered by a relative pad (PAD) on every sum
 // (a float64 sum of n terms errs by at most (n-1) 2^-53 times the sum of magnitudes; PAD = 2^-40 covers n < 8000).
 
+import { ParityError } from '../core/errors.js';
 import { type CellParams, ERROR } from './cells.js';
+import { NOT_COVERED } from './cells.js';
 
 export interface Form {
   /** Number of generators. */
@@ -176,6 +178,8 @@ export function stepForm(P: CellParams, f: Form, x: number): Form {
     }
     case 'rnn':
       return toForm(z.map((zr) => activate(zr, 'tanh')), f.g);
+    default:
+      throw new ParityError(NOT_COVERED(P.cell));
   }
 }
 

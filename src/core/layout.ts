@@ -1,12 +1,12 @@
 // The flat parameter layout shared by the wasm core, the scalar reference and the model file.
 // Tensors appear in the order and with the names and shapes of PyTorch's state_dict() for
-//   rnn = nn.LSTM(1, H, batch_first=True)   (or nn.RNN, tanh)
+//   rnn = nn.LSTM(1, H, batch_first=True)   (or nn.RNN with tanh, or nn.GRU)
 //   linear = nn.Linear(H, 1)
-// so weights cross the boundary without conversion. LSTM gate order is PyTorch's: i, f, g, o.
-// assembly/layout.ts computes the same offsets; test/layout.test.ts holds the two together.
+// so weights cross the boundary without conversion. Gate order is PyTorch's: i, f, g, o for the LSTM, r, z, n for
+// the GRU. assembly/layout.ts computes the same offsets; test/layout.test.ts holds the two together.
 
-/** The recurrent cells the core implements. */
-export const CELLS = ['lstm', 'rnn'] as const;
+/** The recurrent cells, in the order of the core's cell codes (assembly/layout.ts CELL_*). */
+export const CELLS = ['lstm', 'rnn', 'gru'] as const;
 export type CellKind = (typeof CELLS)[number];
 
 export interface TensorSpec {
@@ -16,9 +16,9 @@ export interface TensorSpec {
   size: number;
 }
 
-/** Rows per unit: the LSTM stacks four gates (i, f, g, o), the RNN has one. */
+/** Rows per unit: the LSTM stacks four gates (i, f, g, o), the GRU three (r, z, n), the RNN has one. */
 export function gateCount(cell: CellKind): number {
-  return cell === 'lstm' ? 4 : 1;
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
 }
 
 export function tensorLayout(cell: CellKind, hidden: number): TensorSpec[] {

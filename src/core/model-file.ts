@@ -2,14 +2,16 @@
 // loads it. A file that passes gives finite float32 weights of the right shapes, so inference never answers NaN.
 
 import { ParityError } from './errors.js';
-import { type CellKind, tensorLayout, paramCount, TENSOR_NAMES } from './layout.js';
+import { type CellKind, CELLS, tensorLayout, paramCount, TENSOR_NAMES } from './layout.js';
 
 export const FORMAT = 'parity-lstm/1';
 export const MAX_HIDDEN = 1024;
 
 export function checkCell(cell: unknown): CellKind {
-  if (cell !== 'lstm' && cell !== 'rnn') throw new ParityError(`unknown cell ${JSON.stringify(cell)}: use lstm or rnn`);
-  return cell;
+  if (!(CELLS as readonly unknown[]).includes(cell)) {
+    throw new ParityError(`unknown cell ${JSON.stringify(cell)}: use ${CELLS.slice(0, -1).join(', ')} or ${CELLS.at(-1)}`);
+  }
+  return cell as CellKind;
 }
 
 export function checkHidden(hidden: unknown): number {

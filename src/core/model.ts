@@ -11,7 +11,7 @@ import { checkBits, parity } from './bits.js';
 import { initialParams } from './init.js';
 import { refRun } from './reference.js';
 
-const CELL_CODE: Record<CellKind, number> = { lstm: 0, rnn: 1 };
+const CELL_CODE: Record<CellKind, number> = { lstm: 0, rnn: 1, gru: 2 }; // assembly/layout.ts CELL_*
 // An inference-only reservation: at most 256 groups of four strings and 2^18 input vectors (4 MiB); longer strings
 // are streamed through it in chunks, so memory never depends on a string's length.
 const INFER_MAX_GROUPS = 256;
@@ -248,7 +248,8 @@ export class Model {
   step(): number {
     const B = this.requireBatch();
     const ex = this.core.exports;
-    const loss = this.core.call('trainStep', () => ex.trainStep(B));
+    this.check('trainStep', this.core.call('trainStep', () => ex.trainStep(B)));
+    const loss = ex.lastLoss();
     if (!Number.isFinite(loss) || !Number.isFinite(ex.lastGradNorm())) {
       throw new ParityError(`training diverged: the loss became ${loss}; try a smaller learning rate (--lr) or clipping (--clip 1)`);
     }
@@ -258,7 +259,9 @@ export class Model {
   /** Forward + BPTT on the loaded batch without updating: the loss, and gradients in getGrads(). */
   lossAndGrads(): number {
     const B = this.requireBatch();
-    return this.core.call('lossAndGrads', () => this.core.exports.lossAndGrads(B));
+    const ex = this.core.exports;
+    this.check('lossAndGrads', this.core.call('lossAndGrads', () => ex.lossAndGrads(B)));
+    return ex.lastLoss();
   }
 
   /** Global gradient norm (before clipping) of the last step. */
@@ -311,7 +314,7 @@ export class Model {
         this.writeStrings(strings, order, i0, Bs, t0, steps);
         this.check('inferChunk', this.core.call('inferChunk', () => ex.inferChunk(Bs, t0, steps)));
       }
-      this.core.call('inferEnd', () => ex.inferEnd(Bs));
+      this.check('inferEnd', this.core.call('inferEnd', () => ex.inferEnd(Bs)));
       const lg = ex.logitsPtr() >> 2;
       const f32 = this.core.f32;
       for (let k = 0; k < Bs; k++) out[order[i0 + k]] = f32[lg + k];

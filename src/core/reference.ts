@@ -1,5 +1,5 @@
-// The scalar reference: LSTM and RNN cells, forward and backpropagation through time, written to be read like a
-// textbook. Float64, one string at a time, no tricks. It is the oracle the wasm core is tested against, and the
+// The scalar reference: LSTM, RNN and GRU cells, forward and backpropagation through time, written to be read like
+// a textbook. Float64, one string at a time, no tricks. It is the oracle the wasm core is tested against, and the
 // "plain JS" peer in bench/. Parameters use the flat layout of layout.ts (PyTorch's names, shapes, gate order).
 
 import { type CellKind, gateCount, tensorLayout } from './layout.js';
@@ -20,9 +20,10 @@ function offsets(cell: CellKind, H: number) {
 interface StepCache {
   x: number;
   hPrev: Float64Array;
-  cPrev: Float64Array; // LSTM only (zeros for the RNN)
-  gates: Float64Array; // after their nonlinearity: LSTM [i f g o] (4H), RNN [h] (H)
+  cPrev: Float64Array; // LSTM only (zeros for the others)
+  gates: Float64Array; // after their nonlinearity: LSTM [i f g o] (4H), GRU [r z n] (3H), RNN [h] (H)
   c: Float64Array; // LSTM cell state after the step
+  hn: Float64Array; // GRU only: W_hn h_prev + b_hn, the recurrent part of n that the reset gate scales
   h: Float64Array;
 }
 
@@ -44,6 +45,7 @@ export function refRun(cell: CellKind, H: number, p: Params, bits: string): Step
     }
     const gates = new Float64Array(G * H);
     const cNew = new Float64Array(H);
+    const hn = new Float64Array(H);
     const hNew = new Float64Array(H);
     if (cell === 'lstm') {
       for (let j = 0; j < H; j++) {
@@ -58,13 +60,28 @@ export function refRun(cell: CellKind, H: number, p: Params, bits: string): Step
         cNew[j] = f * c[j] + i * g;
         hNew[j] = og * Math.tanh(cNew[j]);
       }
+    } else if (cell === 'gru') {
+      // PyTorch's nn.GRU: the reset gate scales the n row's recurrent part, bias included, so that row is
+      // summed in two parts instead of as z[2H + j].
+      for (let j = 0; j < H; j++) {
+        const r = sigmoid(z[j]);
+        const u = sigmoid(z[H + j]); // the update gate, PyTorch's z
+        let s = p[o.bhh + 2 * H + j];
+        for (let k = 0; k < H; k++) s += p[o.whh + (2 * H + j) * H + k] * h[k];
+        hn[j] = s;
+        const n = Math.tanh(p[o.wih + 2 * H + j] * x + p[o.bih + 2 * H + j] + r * hn[j]);
+        gates[j] = r;
+        gates[H + j] = u;
+        gates[2 * H + j] = n;
+        hNew[j] = (1 - u) * n + u * h[j];
+      }
     } else {
       for (let j = 0; j < H; j++) {
         hNew[j] = Math.tanh(z[j]);
         gates[j] = hNew[j];
       }
     }
-    steps.push({ x, hPrev: h, cPrev: c, gates, c: cNew, h: hNew });
+    steps.push({ x, hPrev: h, cPrev: c, gates, c: cNew, hn, h: hNew });
     h = hNew;
     c = cNew;
   }
@@ -88,7 +105,8 @@ export function bceWithLogits(z: number, y: number): number {
 
 /**
  * Sees backpropagation through time at each step t (0-based, last step first) of each string: the gradient of the
- * mean loss at h_t, at c_t (the total, LSTM only) and at the gate pre-activations z_t. For measurements only.
+ * mean loss at h_t, at c_t (the total, LSTM only) and at the gate pre-activations z_t (for the GRU's n row, at its
+ * recurrent part W_hn h + b_hn). For measurements only.
  */
 export type StepObserver = (t: number, dh: Float64Array, dc: Float64Array | null, dz: Float64Array) => void;
 
@@ -127,7 +145,9 @@ export function refLossAndGrads(
     // backprop through time, last step first
     for (let t = steps.length - 1; t >= 0; t--) {
       const s = steps[t];
-      const dzr = new Float64Array(G * H); // gradient at the gate pre-activations
+      const dzh = new Float64Array(G * H); // gradient at the recurrent part of each gate row, W_hh h_prev + b_hh
+      const dzx = new Float64Array(G * H); // gradient at the input part, W_ih x + b_ih (equal to dzh but for the GRU's n row)
+      const dhPrev = new Float64Array(H);
       const dcPrev = new Float64Array(H);
       const dcTotal = new Float64Array(H);
       if (cell === 'lstm') {
@@ -144,25 +164,44 @@ export function refLossAndGrads(
           const dF = dC * s.cPrev[j];
           dcPrev[j] = dC * f;
           // backprop through the gate nonlinearities
-          dzr[j] = dI * i * (1 - i);
-          dzr[H + j] = dF * f * (1 - f);
-          dzr[2 * H + j] = dG * (1 - g * g);
-          dzr[3 * H + j] = dO * og * (1 - og);
+          dzh[j] = dI * i * (1 - i);
+          dzh[H + j] = dF * f * (1 - f);
+          dzh[2 * H + j] = dG * (1 - g * g);
+          dzh[3 * H + j] = dO * og * (1 - og);
+        }
+        dzx.set(dzh);
+      } else if (cell === 'gru') {
+        for (let j = 0; j < H; j++) {
+          const r = s.gates[j], u = s.gates[H + j], n = s.gates[2 * H + j];
+          // backprop through h = (1 - u) * n + u * h_prev
+          const dN = dh[j] * (1 - u);
+          const dU = dh[j] * (s.hPrev[j] - n);
+          dhPrev[j] = dh[j] * u;
+          // backprop through n = tanh(W_in x + b_in + r * hn)
+          const dNpre = dN * (1 - n * n);
+          const dR = dNpre * s.hn[j];
+          // backprop through the gate nonlinearities
+          dzh[j] = dR * r * (1 - r);
+          dzh[H + j] = dU * u * (1 - u);
+          dzh[2 * H + j] = dNpre * r; // the recurrent part was scaled by r
+          dzx[j] = dzh[j];
+          dzx[H + j] = dzh[H + j];
+          dzx[2 * H + j] = dNpre;
         }
       } else {
         // backprop through h = tanh(z)
-        for (let j = 0; j < H; j++) dzr[j] = dh[j] * (1 - s.h[j] * s.h[j]);
+        for (let j = 0; j < H; j++) dzh[j] = dh[j] * (1 - s.h[j] * s.h[j]);
+        dzx.set(dzh);
       }
-      observe?.(t, dh, cell === 'lstm' ? dcTotal : null, dzr);
-      // backprop through z = W_ih x + b_ih + W_hh h_prev + b_hh
-      const dhPrev = new Float64Array(H);
+      observe?.(t, dh, cell === 'lstm' ? dcTotal : null, dzh);
+      // backprop through zx = W_ih x + b_ih and zh = W_hh h_prev + b_hh
       for (let r = 0; r < G * H; r++) {
-        grads[o.wih + r] += dzr[r] * s.x;
-        grads[o.bih + r] += dzr[r];
-        grads[o.bhh + r] += dzr[r];
+        grads[o.wih + r] += dzx[r] * s.x;
+        grads[o.bih + r] += dzx[r];
+        grads[o.bhh + r] += dzh[r];
         for (let k = 0; k < H; k++) {
-          grads[o.whh + r * H + k] += dzr[r] * s.hPrev[k];
-          dhPrev[k] += p[o.whh + r * H + k] * dzr[r];
+          grads[o.whh + r * H + k] += dzh[r] * s.hPrev[k];
+          dhPrev[k] += p[o.whh + r * H + k] * dzh[r];
         }
       }
       dh = dhPrev;

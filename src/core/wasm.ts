@@ -6,7 +6,10 @@
 
 import { CORE_WASM_BASE64 } from '../generated/core-wasm.js';
 
-/** The exports of assembly/index.ts. Pointers are byte offsets into memory. */
+/**
+ * The exports of assembly/index.ts. Pointers are byte offsets into memory. Functions that can refuse return a
+ * status (0 ok, 1 out of memory, 2 too large, 3 not laid out); the loss they compute is read with lastLoss().
+ */
 export interface CoreExports {
   memory: WebAssembly.Memory;
   create(cell: number, hidden: number): number;
@@ -23,6 +26,8 @@ export interface CoreExports {
   inputStride(): number;
   groupCapacity(): number;
   lastGradNorm(): number;
+  lastLoss(): number;
+  tensorOffset(i: number): number;
   lossAndGrads(batch: number): number;
   setOptimizer(kind: number, lr: number, beta1: number, beta2: number, eps: number, clip: number): void;
   resetOptimizer(): void;

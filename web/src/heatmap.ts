@@ -1,7 +1,7 @@
 // The heat map of the network's state, bit by bit: a small canvas, because a string may have thousands of bits and a
 // canvas draws 200 x 2H cells in well under a millisecond. Rows from the top: the bits, the true parity so far, the
-// network's p(parity = 1) after each prefix (its read-out applied to h_t), then h (and, for the LSTM, c) unit by
-// unit. This is where the flip-flop shows: a unit that changes sign on every 1 and holds on every 0.
+// network's p(parity = 1) after each prefix (its read-out applied to h_t), then h (and, for the LSTM, c; the GRU and
+// the RNN have h only) unit by unit. This is where the flip-flop shows: a unit that changes sign on every 1 and holds on every 0.
 
 export interface TraceView {
   bits: string;

@@ -360,7 +360,7 @@ function predictNow(): void {
     });
     note.textContent =
       (start > 0 ? `Showing the last ${MAX_COLUMNS} of ${bits.length.toLocaleString('en-US')} bits. ` : '') +
-      `State after each bit: blue negative, red positive${tr.c ? '; c is scaled by its largest magnitude shown' : ''}. ` +
+      `State after each bit: blue negative, red positive${tr.c ? '; c is scaled by its largest magnitude shown' : ` (the ${model.cell.toUpperCase()} has one state, h)`}. ` +
       'A unit that changes colour on every 1 and holds on every 0 is the flip-flop that carries the parity.';
   } catch (e) {
     setError('bits', `Bits: ${describe(e)}`);

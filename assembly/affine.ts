@@ -1,15 +1,16 @@
 // The affine part every cell shares, forward and backward side by side:
 //   z[r] = b_ih[r] + b_hh[r] + W_ih[r] x + sum_k W_hh[r,k] h[k]      for the G*H gate rows r
-// The RNN calls gatesForward; the LSTM computes the same sums fused into its step (lstm.ts), and both use the
-// backward half here.
+// The RNN calls affineForward; the LSTM and the GRU compute the same sums fused into their steps (lstm.ts,
+// gru.ts), and all three use the backward half here.
 // SIMD lanes run across the batch: each v128 holds one quantity for the four strings of a group, and weights are
 // splatted (v128.load32_splat), so every lane does useful work whatever H is.
-// Pointers: z, dz: v128[GH]; h, hPrev, dhPrev: v128[H]; xPtr: v128, the group's four input bits.
+// Arguments: outputs first, then inputs, then sizes and offsets. Pointers: z, dz: v128[GH]; h, dhPrev, carry:
+// v128[H]; xPtr: v128, the group's four input bits. All 16-byte aligned; nothing here allocates.
 
-import { PARAMS, BSUM, O_WIH, O_WHH, GH, H, ACC_WIH, ACC_B, ACC_WHH } from './layout';
+import { PARAMS, BSUM, O_WIH, O_WHH, GH, H, ACC_WIH, ACC_BIH, ACC_BHH, ACC_WHH } from './layout';
 
-/** z = BSUM + W_ih x + W_hh h. Four gate rows at a time: four independent add chains keep the FPU busy. */
-export function gatesForward(z: usize, xPtr: usize, h: usize): void {
+/** z = BSUM + W_ih x + W_hh h. z must not alias h. Four gate rows at a time: four independent add chains. */
+export function affineForward(z: usize, xPtr: usize, h: usize): void {
   const x = v128.load(xPtr);
   const wih = PARAMS + (<usize>O_WIH << 2);
   const whh = PARAMS + (<usize>O_WHH << 2);
@@ -51,16 +52,20 @@ export function gatesForward(z: usize, xPtr: usize, h: usize): void {
 }
 
 /**
- * Backward of gatesForward for one step, the part the step before needs: dhPrev[k] = sum_r W_hh[r,k] dz[r].
- * Eight hidden units at a time, their sums kept in registers while the rows stream past.
+ * Backward of affineForward for one step, the part the step before needs:
+ *   dhPrev[k] = carry[k] + sum_r W_hh[r,k] dz[r]
+ * carry is what reaches h_prev other than through W_hh (ZEROS for the LSTM and RNN, z * dh for the GRU); dhPrev
+ * may alias carry (unit k's carry is read before unit k is written). Eight hidden units at a time, their sums kept
+ * in registers while the rows stream past.
  */
-export function gatesBackward(dhPrev: usize, dz: usize): void {
+export function affineBackward(dhPrev: usize, carry: usize, dz: usize): void {
   const whh = PARAMS + (<usize>O_WHH << 2);
   const rowBytes = <usize>H << 2;
   let k = 0;
   for (; k + 8 <= H; k += 8) {
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+    const c = carry + (<usize>k << 4);
+    let a0 = v128.load(c), a1 = v128.load(c, 16), a2 = v128.load(c, 32), a3 = v128.load(c, 48);
+    let a4 = v128.load(c, 64), a5 = v128.load(c, 80), a6 = v128.load(c, 96), a7 = v128.load(c, 112);
     let w = whh + (<usize>k << 2);
     for (let r = 0; r < GH; r++, w += rowBytes) {
       const d = v128.load(dz + (<usize>r << 4));
@@ -84,7 +89,7 @@ export function gatesBackward(dhPrev: usize, dz: usize): void {
     v128.store(o, a7, 112);
   }
   for (; k < H; k++) {
-    let a = f32x4.splat(0);
+    let a = v128.load(carry + (<usize>k << 4));
     let w = whh + (<usize>k << 2);
     for (let r = 0; r < GH; r++, w += rowBytes) a = f32x4.add(a, f32x4.mul(v128.load32_splat(w), v128.load(dz + (<usize>r << 4))));
     v128.store(dhPrev + (<usize>k << 4), a);
@@ -92,32 +97,50 @@ export function gatesBackward(dhPrev: usize, dz: usize): void {
 }
 
 /**
- * The weight-gradient part of gatesForward's backward, for one group after its backward sweep, when every step's
- * dz is in the cache:  ACC_WHH[r,k] += sum_t dz_t[r] h_{t-1}[k],  ACC_WIH[r] += sum_t dz_t[r] x_t,
- * ACC_B[r] += sum_t dz_t[r]   (per lane; summed across lanes by reduceAccumulators).
+ * The weight-gradient part of affineForward's backward, for one group after its backward sweep, when every step's
+ * dz is in the cache:  ACC_WHH[r,k] += sum_t dz_t[r] h_{t-1}[k],  ACC_BHH[r] += sum_t dz_t[r],
+ * ACC_WIH[r] += sum_t dzx_t[r] x_t,  ACC_BIH[r] += sum_t dzx_t[r]   (per lane; summed across lanes by
+ * reduceAccumulators). dzx is the gradient at the input part: dz itself except in the last gate block, whose
+ * input-side dz is read at dzxOff (the GRU's n row, where the reset gate scales only the recurrent part).
  * A blocked product over t: 4 rows x 2 units of sums in registers, 6 loads per 8 multiply-adds.
- * step(t) is the cache block of step t (stride blkBytes); dzOff and hOff locate dz and h inside it; x(t) at xBase.
+ * Step t's cache block is at cache0 + t * blkBytes, with dz, dzx's last block and h at dzOff, dzxOff and hOff
+ * inside it; x_t at x0 + 16 t.
  */
-export function gatesWeightGrads(block0: usize, blkBytes: usize, T: i32, dzOff: usize, hOff: usize, xBase: usize): void {
-  // Biases and W_ih: every step.
+export function affineWeightGrads(cache0: usize, x0: usize, blkBytes: usize, dzOff: usize, dzxOff: usize, hOff: usize, T: i32): void {
+  // Biases and W_ih: every step. A row whose input part has its own dz (the GRU's n row) sums two bias gradients.
+  const lastBlock = GH - H;
   for (let r = 0; r < GH; r++) {
     const ro = <usize>r << 4;
-    let b = v128.load(ACC_B + ro);
+    const pxOff = r < lastBlock ? dzOff + ro : dzxOff + (<usize>(r - lastBlock) << 4);
+    let bx = v128.load(ACC_BIH + ro);
     let wi = v128.load(ACC_WIH + ro);
-    let p = block0 + dzOff + ro;
-    let x = xBase;
-    for (let t = 0; t < T; t++, p += blkBytes, x += 16) {
-      const d = v128.load(p);
-      b = f32x4.add(b, d);
-      wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
+    let px = cache0 + pxOff;
+    let x = x0;
+    if (pxOff == dzOff + ro) {
+      for (let t = 0; t < T; t++, px += blkBytes, x += 16) {
+        const d = v128.load(px);
+        bx = f32x4.add(bx, d);
+        wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
+      }
+      v128.store(ACC_BHH + ro, bx);
+    } else {
+      let bh = v128.load(ACC_BHH + ro);
+      let ph = cache0 + dzOff + ro;
+      for (let t = 0; t < T; t++, ph += blkBytes, px += blkBytes, x += 16) {
+        const dx = v128.load(px);
+        bh = f32x4.add(bh, v128.load(ph));
+        bx = f32x4.add(bx, dx);
+        wi = f32x4.add(wi, f32x4.mul(dx, v128.load(x)));
+      }
+      v128.store(ACC_BHH + ro, bh);
     }
-    v128.store(ACC_B + ro, b);
+    v128.store(ACC_BIH + ro, bx);
     v128.store(ACC_WIH + ro, wi);
   }
   // W_hh: steps 1..T-1 (h_{-1} is zero). dz of step t pairs with h of step t-1.
   if (T < 2) return;
-  const dz0 = block0 + blkBytes + dzOff;
-  const h0 = block0 + hOff;
+  const dz0 = cache0 + blkBytes + dzOff;
+  const h0 = cache0 + hOff;
   let r = 0;
   for (; r + 4 <= GH; r += 4) {
     let k = 0;
@@ -158,7 +181,7 @@ export function gatesWeightGrads(block0: usize, blkBytes: usize, T: i32, dzOff: 
   for (; r < GH; r++) for (let k = 0; k < H; k++) accumulateOne(r, k, dz0, h0, blkBytes, T);
 }
 
-/** The tail of gatesWeightGrads: one (row, unit) pair. */
+/** The tail of affineWeightGrads: one (row, unit) pair. */
 function accumulateOne(r: i32, k: i32, dz0: usize, h0: usize, blkBytes: usize, T: i32): void {
   let a = f32x4.splat(0);
   let pd = dz0 + (<usize>r << 4);
@@ -176,9 +199,8 @@ function accumulateOne(r: i32, k: i32, dz0: usize, h0: usize, blkBytes: usize, T
 /** Sums the per-lane accumulators into the flat gradient buffer (W_ih, W_hh, b_ih, b_hh). */
 export function reduceAccumulators(grads: usize, oWih: i32, oWhh: i32, oBih: i32, oBhh: i32): void {
   for (let r = 0; r < GH; r++) {
-    const b = hsum(v128.load(ACC_B + (<usize>r << 4)));
-    store<f32>(grads + (<usize>(oBih + r) << 2), b);
-    store<f32>(grads + (<usize>(oBhh + r) << 2), b);
+    store<f32>(grads + (<usize>(oBih + r) << 2), hsum(v128.load(ACC_BIH + (<usize>r << 4))));
+    store<f32>(grads + (<usize>(oBhh + r) << 2), hsum(v128.load(ACC_BHH + (<usize>r << 4))));
     store<f32>(grads + (<usize>(oWih + r) << 2), hsum(v128.load(ACC_WIH + (<usize>r << 4))));
     for (let k = 0; k < H; k++) {
       const i = r * H + k;
@@ -190,7 +212,8 @@ export function reduceAccumulators(grads: usize, oWih: i32, oWhh: i32, oBih: i32
 /** Zeroes the accumulators before a backward pass. */
 export function clearAccumulators(): void {
   memory.fill(ACC_WIH, 0, <usize>GH << 4);
-  memory.fill(ACC_B, 0, <usize>GH << 4);
+  memory.fill(ACC_BIH, 0, <usize>GH << 4);
+  memory.fill(ACC_BHH, 0, <usize>GH << 4);
   memory.fill(ACC_WHH, 0, <usize>GH * <usize>H << 4);
 }
 
