@@ -28,6 +28,8 @@ import { lengthAccuracySpec } from '../charts/specs.js';
 import { renderSvg } from '../charts/render.js';
 import { writeFileAtomic } from '../node/files.js';
 import { int } from '../core/format.js';
+// ---- queue (issue 11): the lines below marked "queue" are all it adds to this file ----
+import { queueRunner, queueSweep, type QueueProgress } from '../node/queue.js';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 export interface CliIO {
@@ -179,6 +181,7 @@ interface ExperimentFlags {
   workers?: number;
   out: string;
   json?: boolean;
+  queue?: string; // queue
 }
 
 async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void> {
@@ -213,7 +216,7 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
       .map(([, e]) => `${e.arm} s${e.seed} ${Math.round((100 * e.step) / e.totalSteps)}%${e.solvedAtStep !== null ? ' ✔' : ''}`);
     return `${finished.size}/${runsTotal} runs done · ${secs((Date.now() - t0) / 1000)}${running.length ? ' │ ' + running.join(' │ ') : ''}`;
   };
-  const runner = nodeWorkerPool(workers);
+  const runner = flags.queue ? await queueRunner(flags.queue) : nodeWorkerPool(workers); // queue
   let interrupted = false;
   const release = onInterrupt(() => {
     interrupted = true;
@@ -317,6 +320,7 @@ interface SweepFlags {
   results: string;
   chart?: string;
   json?: boolean;
+  queue?: string; // queue
 }
 
 /** The grid a sweep command describes: the --grid file, with the command line's dimensions and settings on top. */
@@ -379,8 +383,16 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
   };
   const workersWanted = flags.workers ?? defaultWorkers();
   let outcome;
+  let queueLine = ''; // queue: workers and jobs in flight, on the progress line
+  const onQueue = (p: QueueProgress): void => {
+    const w = p.workers ? `${p.workers.processes} worker${p.workers.processes === 1 ? '' : 's'} (${p.workers.slots} slots)` : 'workers ?';
+    queueLine = ` · ${w} · ${p.inFlight} in flight · ${p.failed} crashed · ${p.runsPerMinute.toFixed(1)} runs/min now`;
+    live.update(status(total - p.inFlight - p.waiting) + queueLine);
+  };
+  const sweepOn = (o: Parameters<typeof runSweepWithFile>[0]) =>
+    flags.queue ? queueSweep({ ...o, queue: flags.queue, onProgress: onQueue }) : runSweepWithFile(o); // queue
   try {
-    outcome = await runSweepWithFile({
+    outcome = await sweepOn({
       runs,
       results: flags.results,
       workers: workersWanted,
@@ -397,7 +409,7 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
               ? `solved at step ${int(r.solvedAtStep ?? r.steps)} in ${secs(r.secondsToSolve ?? r.wallSeconds)}`
               : `not solved in ${int(r.steps)} steps (confirm ${pct(r.confirmAccuracy)})`;
         if (!live.tty || r.status !== 'ok') live.log(`[${done}/${total}] ${r.setting} seed ${r.seed}: ${what}`);
-        live.update(status(done), true);
+        live.update(status(done) + queueLine, true);
       },
     });
   } finally {
@@ -473,6 +485,7 @@ export function registerExperimentCommands(program: Command, io: CliIO = process
     .option('--workers <n>', 'worker threads (default: one per core)', intIn(1, 256))
     .option('--out <dir>', 'report folder', 'report')
     .option('--json', 'print the results as JSON on stdout (progress goes to stderr)')
+    .option('--queue <url>', 'run the arms as jobs on a Redis queue (redis://HOST:PORT[/DB]) served by `parity-lstm worker`') // queue
     .action((flags: ExperimentFlags) => experimentAction(flags, io));
 
   program
@@ -503,6 +516,7 @@ export function registerExperimentCommands(program: Command, io: CliIO = process
     .option('--results <file>', 'JSON-lines results file (appended; reused to resume)', 'sweep-results.jsonl')
     .option('--chart <file>', 'SVG chart (default: the results file with .svg)')
     .option('--json', 'print the summary as JSON on stdout (progress goes to stderr)')
+    .option('--queue <url>', 'run the grid as jobs on a Redis queue (redis://HOST:PORT[/DB]) served by `parity-lstm worker` on any hosts') // queue
     .action((flags: SweepFlags) => sweepAction(flags, io));
 }
 

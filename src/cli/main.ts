@@ -27,6 +27,7 @@ import {
   type TrainConfig,
 } from '../index.js';
 import { registerExperimentCommands, runCurve } from './experiments.js';
+import { registerWorkerCommand } from './worker.js'; // queue (issue 11)
 import { checkWritable, openLineLog, readStdin, readTextFile, writeFileAtomic, writeStdout, type LineLog } from '../node/files.js';
 import {
   LiveBar,
@@ -764,6 +765,7 @@ Examples:
     .action(async (opts: DatasetOpts) => setExit(await datasetCommand(opts)));
 
   registerExperimentCommands(program);
+  registerWorkerCommand(program); // queue (issue 11)
   return program;
 }
 
