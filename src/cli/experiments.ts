@@ -28,8 +28,9 @@ import { lengthAccuracySpec } from '../charts/specs.js';
 import { renderSvg } from '../charts/render.js';
 import { writeFileAtomic } from '../node/files.js';
 import { int } from '../core/format.js';
-// ---- queue (issue 11): the lines below marked "queue" are all it adds to this file ----
-import { queueRunner, queueSweep, type QueueProgress } from '../node/queue.js';
+// ---- queue (issue 11): the lines marked "queue" are all it adds to this file; bullmq loads only with --queue ----
+import type { QueueProgress } from '../node/queue.js';
+const queueModule = () => import('../node/queue.js'); // queue
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 export interface CliIO {
@@ -216,7 +217,7 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
       .map(([, e]) => `${e.arm} s${e.seed} ${Math.round((100 * e.step) / e.totalSteps)}%${e.solvedAtStep !== null ? ' ✔' : ''}`);
     return `${finished.size}/${runsTotal} runs done · ${secs((Date.now() - t0) / 1000)}${running.length ? ' │ ' + running.join(' │ ') : ''}`;
   };
-  const runner = flags.queue ? await queueRunner(flags.queue) : nodeWorkerPool(workers); // queue
+  const runner = flags.queue ? await (await queueModule()).queueRunner(flags.queue) : nodeWorkerPool(workers); // queue
   let interrupted = false;
   const release = onInterrupt(() => {
     interrupted = true;
@@ -389,8 +390,8 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
     queueLine = ` · ${w} · ${p.inFlight} in flight · ${p.failed} crashed · ${p.runsPerMinute.toFixed(1)} runs/min now`;
     live.update(status(total - p.inFlight - p.waiting) + queueLine);
   };
-  const sweepOn = (o: Parameters<typeof runSweepWithFile>[0]) =>
-    flags.queue ? queueSweep({ ...o, queue: flags.queue, onProgress: onQueue }) : runSweepWithFile(o); // queue
+  const sweepOn = async (o: Parameters<typeof runSweepWithFile>[0]) =>
+    flags.queue ? (await queueModule()).queueSweep({ ...o, queue: flags.queue, onProgress: onQueue }) : runSweepWithFile(o); // queue
   try {
     outcome = await sweepOn({
       runs,
