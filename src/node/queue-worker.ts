@@ -176,7 +176,14 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     fatal ??= e;
     void stop(0);
   });
-  await worker.waitUntilReady();
+  try {
+    await worker.waitUntilReady();
+  } catch (e) {
+    fatal ??= new ParityError(`lost Redis at ${address.display} while starting: ${(e as Error).message}`);
+    void stop(0);
+    await closed.catch(() => {});
+    throw fatal;
+  }
 
   return {
     concurrency,

@@ -371,23 +371,22 @@ export async function queueRunner(url: string, timings: QueueTimings = {}): Prom
   /** Settles the given jobs that have finished; retries those that failed before this runner asked for them. */
   const lookUp = async (ids: string[], retryFailed = false): Promise<string[]> => {
     const missing: string[] = [];
-    await Promise.all(
-      ids.map(async (id) => {
-        const state = await queue.getJobState(id);
-        if (state === 'completed' || state === 'failed') {
-          const job = await Job.fromId<JobData, TaskOutcome>(queue, id);
-          if (!job) return missing.push(id); // removed between the two calls
-          if (state === 'completed') return settle(id, asOutcome(job.returnvalue));
-          if (!retryFailed) return settle(id, failedOutcome(job.failedReason));
-          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-          return;
-        }
-        if (state === 'active') waiters.get(id)?.forEach((w) => (w.active = true));
-        if (state === 'unknown') missing.push(id);
-      }),
-    );
+    const one = async (id: string): Promise<void> => {
+      const state = await queue.getJobState(id);
+      if (state === 'unknown') missing.push(id);
+      if (state === 'active') waiters.get(id)?.forEach((w) => (w.active = true));
+      if (state !== 'completed' && state !== 'failed') return;
+      const job = await Job.fromId<JobData, TaskOutcome>(queue, id);
+      if (!job) missing.push(id); // removed between the two calls
+      else if (state === 'completed') settle(id, asOutcome(job.returnvalue));
+      else if (!retryFailed) settle(id, failedOutcome(job.failedReason));
+      else await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    };
+    // A job that changes state under us (retried or removed by someone else) is left to the next poll.
+    await Promise.all(ids.map((id) => one(id).catch(() => {})));
     return missing;
   };
+
 
   // Tasks asked for in the same turn are enqueued together: one round trip for a whole grid.
   let batch: Waiter[] = [];
