@@ -366,6 +366,7 @@ export async function queueRunner(url: string, timings: QueueTimings = {}): Prom
   });
   events.on('failed', ({ jobId: id, failedReason }) => settle(id, failedOutcome(failedReason)));
   events.on('active', ({ jobId: id }) => waiters.get(id)?.forEach((w) => (w.active = true)));
+  events.on('waiting', ({ jobId: id }) => waiters.get(id)?.forEach((w) => (w.active = false))); // handed back, stalled
   events.on('progress', ({ jobId: id, data }) => waiters.get(id)?.forEach((w) => w.onEvent?.(data)));
 
   /** Settles the given jobs that have finished; retries those that failed before this runner asked for them. */
@@ -387,17 +388,16 @@ export async function queueRunner(url: string, timings: QueueTimings = {}): Prom
     return missing;
   };
 
-
   // Tasks asked for in the same turn are enqueued together: one round trip for a whole grid.
   let batch: Waiter[] = [];
   const flush = async (): Promise<void> => {
     const ws = batch;
     batch = [];
     try {
-      const ids = [...new Set(ws.map((w) => w.id))];
-      const missing = new Set(await lookUp(ids, true));
-      const add = ids.filter((id) => missing.has(id)).map((id) => {
-        const w = ws.find((x) => x.id === id)!;
+      const byId = new Map(ws.map((w) => [w.id, w]));
+      const missing = await lookUp([...byId.keys()], true);
+      const add = missing.map((id) => {
+        const w = byId.get(id)!;
         return { name: w.task.kind, data: { v: version, task: w.task } satisfies JobData, opts: { ...JOB_OPTIONS, jobId: id } };
       });
       if (add.length) {
