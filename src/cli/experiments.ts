@@ -386,8 +386,8 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
   let outcome;
   let queueLine = ''; // queue: workers and jobs in flight, on the progress line
   const onQueue = (p: QueueProgress): void => {
-    const w = p.workers ? `${p.workers.processes} worker${p.workers.processes === 1 ? '' : 's'} (${p.workers.slots} slots)` : 'workers ?';
-    queueLine = ` · ${w} · ${p.inFlight} in flight · ${p.failed} crashed · ${p.runsPerMinute.toFixed(1)} runs/min now`;
+    const w = !p.workers ? '' : p.workers.processes === 0 ? ' · no worker yet: start `parity-lstm worker --queue URL`' : ` · ${p.workers.processes} worker${p.workers.processes === 1 ? '' : 's'}/${p.workers.slots} slots`;
+    queueLine = `${w} · ${p.inFlight} running${p.failed ? ` · ${p.failed} crashed` : ''}`;
     live.update(status(total - p.inFlight - p.waiting) + queueLine);
   };
   const sweepOn = async (o: Parameters<typeof runSweepWithFile>[0]) =>
