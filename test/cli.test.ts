@@ -81,7 +81,7 @@ afterAll(() => {
 
 describe.concurrent('bad input: exit 2, one "error:" line, no stack', () => {
   const cases: [string, string[], RegExp?][] = [
-    ['unknown cell', ['train', '--cell', 'gru'], /--cell.*gru.*lstm, rnn/],
+    ['unknown cell', ['train', '--cell', 'transformer'], /--cell.*transformer.*lstm, rnn, gru/],
     ['hidden 0', ['train', '--hidden', '0'], /hidden size must be an integer from 1 to 1024/],
     ['hidden 100000', ['train', '--hidden', '100000'], /hidden size must be an integer from 1 to 1024/],
     ['lr 0', ['train', '--lr', '0'], /learning rate must be a number greater than 0/],

@@ -34,6 +34,7 @@ export function registerExperiment(program: Command, io: CliIO = processIO()): v
     .option('--workers <n>', 'worker threads (default: one per core)', workersParser)
     .option('--out <dir>', 'report folder', 'report')
     .option('--json', 'print the results as JSON on stdout (progress goes to stderr)')
+    .option('--queue <url>', 'run the arms as jobs on a Redis queue (redis://HOST:PORT[/DB]) served by `parity-lstm worker`')
     .action((flags: ExperimentFlags) => experimentAction(flags, io));
 }
 
@@ -52,6 +53,8 @@ interface ExperimentFlags {
   workers?: number;
   out: string;
   json?: boolean;
+  /** Run the arms as jobs on this Redis queue (node/queue.ts) instead of local worker threads. */
+  queue?: string;
 }
 
 async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void> {
@@ -86,7 +89,8 @@ async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void
       .map(([, e]) => `${e.arm} s${e.seed} ${Math.round((100 * e.step) / e.totalSteps)}%${e.solvedAtStep !== null ? ' ✔' : ''}`);
     return `${finished.size}/${runsTotal} runs done · ${seconds((Date.now() - t0) / 1000)}${running.length ? ' │ ' + running.join(' │ ') : ''}`;
   };
-  const runner = nodeWorkerPool(workers);
+  // bullmq loads only with --queue: every other command starts without it.
+  const runner = flags.queue ? await (await import('../node/queue.js')).queueRunner(flags.queue) : nodeWorkerPool(workers);
   let interrupted = false;
   const release = onInterrupt(() => {
     interrupted = true;

@@ -14,6 +14,7 @@ import { registerPredict } from './predict.js';
 import { registerDataset } from './dataset.js';
 import { registerExperiment } from './experiment.js';
 import { registerSweep } from './sweep.js';
+import { registerWorker } from './worker.js';
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
@@ -51,6 +52,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off.`,
   registerDataset(program, name, setExit);
   registerExperiment(program);
   registerSweep(program);
+  registerWorker(program);
   return program;
 }
 

@@ -99,6 +99,15 @@ export const given = (cmd: Command, key: string): boolean => {
 
 export const workersParser = intIn('workers', 1, 256);
 
+/** A number of seconds from lo to hi (fractions allowed). */
+export const secondsIn = (what: string, lo: number, hi: number): ((v: string) => number) =>
+  via((n) => {
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < lo || n > hi) {
+      throw new ParityError(`${what} must be a number of seconds from ${lo} to ${hi}, not ${JSON.stringify(n)}`);
+    }
+    return n;
+  });
+
 /** Families of structured strings: a comma-separated list, "all" or "none". */
 export function familyList(v: string): Family[] {
   const s = v.trim();

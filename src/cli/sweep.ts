@@ -11,6 +11,7 @@ import { renderSvg } from '../charts/render.js';
 import { checkWritable, writeFileAtomic } from '../node/files.js';
 import { readGridFile, runSweepWithFile } from '../node/sweep-files.js';
 import { defaultWorkers } from '../node/workers.js';
+import type { QueueProgress } from '../node/queue.js';
 import { seconds } from '../core/format.js';
 import { liveOn, onInterrupt, processIO, type CliIO } from './io.js';
 import {
@@ -60,6 +61,7 @@ export function registerSweep(program: Command, io: CliIO = processIO()): void {
     .option('--results <file>', 'JSON-lines results file (appended; reused to resume)', 'sweep-results.jsonl')
     .option('--chart <file>', 'SVG chart (default: the results file with .svg)')
     .option('--json', 'print the summary as JSON on stdout (progress goes to stderr)')
+    .option('--queue <url>', 'run the grid as jobs on a Redis queue (redis://HOST:PORT[/DB]) served by `parity-lstm worker` on any hosts')
     .action((flags: SweepFlags) => sweepAction(flags, io));
 }
 
@@ -85,6 +87,8 @@ interface SweepFlags {
   results: string;
   chart?: string;
   json?: boolean;
+  /** Run the grid as jobs on this Redis queue (node/queue.ts) instead of local worker threads. */
+  queue?: string;
 }
 
 /** The grid a sweep command describes: the --grid file, with the command line's dimensions and settings on top. */
@@ -147,8 +151,21 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
   };
   const workersWanted = flags.workers ?? defaultWorkers();
   let outcome;
+  let queueLine = ''; // with --queue: workers and jobs in flight, on the progress line
+  const onQueue = (p: QueueProgress): void => {
+    const w = !p.workers
+      ? ''
+      : p.workers.processes === 0
+        ? ' · no worker yet: start `parity-lstm worker --queue URL`'
+        : ` · ${p.workers.processes} worker${p.workers.processes === 1 ? '' : 's'}/${p.workers.slots} slots`;
+    queueLine = `${w} · ${p.inFlight} running${p.failed ? ` · ${p.failed} crashed` : ''}`;
+    live.update(status(total - p.inFlight - p.waiting) + queueLine);
+  };
+  // bullmq loads only with --queue: every other command starts without it.
+  const sweepOn = async (o: Parameters<typeof runSweepWithFile>[0]): ReturnType<typeof runSweepWithFile> =>
+    flags.queue ? (await import('../node/queue.js')).queueSweep({ ...o, queue: flags.queue, onProgress: onQueue }) : runSweepWithFile(o);
   try {
-    outcome = await runSweepWithFile({
+    outcome = await sweepOn({
       runs,
       results: flags.results,
       workers: workersWanted,
@@ -165,7 +182,7 @@ async function sweepAction(flags: SweepFlags, io: CliIO): Promise<void> {
               ? `solved at step ${int(r.solvedAtStep ?? r.steps)} in ${seconds(r.secondsToSolve ?? r.wallSeconds)}`
               : `not solved in ${int(r.steps)} steps (confirm ${pct(r.confirmAccuracy)})`;
         if (!live.live || r.status !== 'ok') live.log(`[${done}/${total}] ${r.setting} seed ${r.seed}: ${what}`);
-        live.update(status(done), true);
+        live.update(status(done) + queueLine, true);
       },
     });
   } finally {
