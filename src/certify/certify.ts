@@ -13,9 +13,21 @@ import { symmetricEigen } from './linalg.js';
 import { CERT_FORMAT, classIndex, type Certificate, type Region } from './certificate.js';
 import { refute, type Counterexample } from './refute.js';
 
+export interface ScheduleEntry {
+  /** Suffix length: one class per (parity, last k bits). */
+  k: number;
+  /** Bits per induction step. */
+  m: number;
+  /** Slice each class into cells of this width along its 3 widest axes (default: one region per class). */
+  sw?: number;
+  /** Cut each source region into pieces at most this wide before propagating it (default: whole). */
+  piece?: number;
+  pieceCap?: number;
+}
+
 export interface CertifyOptions {
-  /** (suffix length k, steps per check m) pairs tried in order until one closes. */
-  schedule?: { k: number; m: number; sw?: number }[];
+  /** Attempts in order until one closes. */
+  schedule?: ScheduleEntry[];
   /** Worklist evaluations before giving up on one (k, m). */
   maxRounds?: number;
   /** Skip the refutation search (tests of the proof machinery). */
@@ -37,9 +49,9 @@ export type CertifyResult =
   | { verdict: 'refuted'; counterexample: Counterexample; ms: number }
   | { verdict: 'unknown'; reason: string; attempts: Attempt[]; ms: number };
 
-export const DEFAULT_SCHEDULE = [
-  { k: 4, m: 4, sw: Infinity },
-  { k: 6, m: 4, sw: Infinity },
+export const DEFAULT_SCHEDULE: ScheduleEntry[] = [
+  { k: 4, m: 4 },
+  { k: 6, m: 4 },
 ];
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -49,8 +61,8 @@ const SLACK = 1.02;
 const ROOM = 1.08;
 /** A region wider than this (sum of radii) is not converging. */
 const WIDTH_CAP = 40;
-const AXES = Number((typeof process !== 'undefined' && process.env?.CERT_AXES) || 3);
-const DEBUG = typeof process !== 'undefined' && !!process.env?.CERT_DEBUG;
+/** Principal axes a class is sliced along (when a schedule entry sets sw). */
+const AXES = 3;
 
 const bitsOf = (code: number, k: number): string => (k === 0 ? '' : code.toString(2).padStart(k, '0'));
 
@@ -108,6 +120,40 @@ function words(P: CellParams, f: Form, m: number, leaf: (f: Form, word: number, 
   for (let x = 0; x <= 1; x++) words(P, stepForm(P, f, x), m, leaf, (word << 1) | x, wpar ^ x, d + 1);
 }
 
+/**
+ * The source region cut into pieces along its wide axes (each piece at most `size` wide per axis, at most `cap`
+ * pieces): the linearisation error is second order in a piece's size, the affine part stays exact.
+ */
+function pieces(center: Float64Array, basis: Float64Array, radii: Float64Array, size: number, cap: number): Form[] {
+  const n = center.length;
+  let counts = Array.from(radii, (r) => Math.max(1, Math.ceil((2 * r) / size)));
+  let total = counts.reduce((a, b) => a * b, 1);
+  let grow = size;
+  while (total > cap) {
+    grow *= 1.25;
+    counts = Array.from(radii, (r) => Math.max(1, Math.ceil((2 * r) / grow)));
+    total = counts.reduce((a, b) => a * b, 1);
+  }
+  const out: Form[] = [];
+  const idx = new Array(n).fill(0);
+  for (let t = 0; t < total; t++) {
+    const c = Float64Array.from(center);
+    const r = new Float64Array(n);
+    for (let a = 0; a < n; a++) {
+      const w = radii[a] / counts[a];
+      r[a] = w;
+      const off = -radii[a] + (2 * idx[a] + 1) * w;
+      if (off !== 0) for (let i = 0; i < n; i++) c[i] += basis[i * n + a] * off;
+    }
+    out.push(regionForm(c, basis, r));
+    for (let a = 0; a < n; a++) {
+      if (++idx[a] < counts[a]) break;
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
+
 interface Slice {
   cls: number;
   center: Float64Array;
@@ -117,7 +163,7 @@ interface Slice {
   live: boolean;
 }
 
-function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
+function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
   const mask = (1 << k) - 1;
   const baseFrom = k + 1;
   const depth = baseFrom + m - 1;
@@ -188,19 +234,12 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     const src = slices[i];
     const p = src.cls >> k;
     const code = src.cls & mask;
-    words(P, regionForm(src.center, src.basis, src.radii), m, (f, word, wpar) => {
-      if (DEBUG && rounds < 0) {
-        let rin = 0, rout = 0, eo = 0;
-        for (let d = 0; d < n; d++) rin = Math.max(rin, src.radii[d]);
-        for (let d = 0; d < n; d++) { let a = 0; for (let g = 0; g < f.g; g++) a += Math.abs(f.A[d * f.g + g]); rout = Math.max(rout, a); eo = Math.max(eo, f.e[d]); }
-        if (eo > 0.05) console.log('slice', i, 'cls', src.cls, 'rin', rin.toPrecision(3), 'img lin', rout.toPrecision(3), 'img err', eo.toPrecision(3), 'radii', Array.from(src.radii, (r) => r.toPrecision(2)).join(' '));
-      }
+    for (const part of pieces(src.center, src.basis, src.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
       place(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f);
     });
     if (rounds % 16 === 0) {
       let width = 0;
       for (const c of slices) for (const r of c.radii) width += r;
-      if (DEBUG) console.log('round', rounds, 'slices', slices.length, 'width', width.toPrecision(4));
       if (!Number.isFinite(width) || width > WIDTH_CAP * N) {
         return { fail: { k, m, condition: 'containment', detail: `regions diverge (total width ${width.toPrecision(3)})`, by: width } };
       }
@@ -225,7 +264,7 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   for (const s of live) {
     const p = s.cls >> k;
     const code = s.cls & mask;
-    words(P, regionForm(s.center, s.basis, s.radii), m, (f, word, wpar) => {
+    for (const part of pieces(s.center, s.basis, s.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
       containment = Math.min(containment, fits(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f));
     });
   }
@@ -286,9 +325,9 @@ export function certify(model: Model, opts: CertifyOptions = {}): CertifyResult 
   }
   const P = cellParams(model);
   const attempts: Attempt[] = [];
-  for (const { k, m, sw = 0.5 } of opts.schedule ?? DEFAULT_SCHEDULE) {
+  for (const { k, m, sw = Infinity, piece = Infinity, pieceCap = 256 } of opts.schedule ?? DEFAULT_SCHEDULE) {
     const t = now();
-    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw);
+    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap);
     if (r.cert) return { verdict: 'certified', certificate: r.cert, attempts, ms: now() - t0 };
     attempts.push({ ...r.fail!, ms: now() - t });
     if (r.fail!.condition === 'base') {

@@ -19,7 +19,7 @@ export interface Counterexample {
 }
 
 export interface RefuteOptions {
-  /** Longest family member tried by inference (default 400). */
+  /** Longest family member tried by inference (default 200; the orbits reach further). */
   familyMax?: number;
   /** Input-0 and input-1 orbits are followed this far in float64 (default 20000). */
   orbitMax?: number;
@@ -69,7 +69,7 @@ function orbitCandidates(P: CellParams, prefix: string, bit: number, max: number
 
 export function refute(model: Model, opts: RefuteOptions = {}): Counterexample | null {
   const P = cellParams(model);
-  const famMax = opts.familyMax ?? 400;
+  const famMax = opts.familyMax ?? 200;
   const found: (Counterexample | null)[] = [];
   found.push(firstWrong(model, allStrings(opts.exhaustive ?? 12), 'every string up to length ' + (opts.exhaustive ?? 12)));
 

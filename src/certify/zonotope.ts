@@ -155,8 +155,28 @@ function row(f: Form, i: number): S {
   return { c: f.c[i], a: f.A.slice(i * f.g, (i + 1) * f.g), e: f.e[i] };
 }
 
-/** Encloses one float32 inference step of every state in f on bit x. */
+/**
+ * Encloses one float32 inference step of every state in f on bit x. The step's error box becomes new generators
+ * (one per coordinate with a nonzero error), so later steps map it with the Jacobian itself, not with |J| (whose
+ * spectral radius is above 1 at trained fixed points: a box error term would wrap and grow every step).
+ */
 export function stepForm(P: CellParams, f: Form, x: number): Form {
+  return absorb(stepBox(P, f, x));
+}
+
+export function absorb(f: Form): Form {
+  const n = f.c.length;
+  const extra: number[] = [];
+  for (let i = 0; i < n; i++) if (f.e[i] > 0) extra.push(i);
+  if (extra.length === 0) return f;
+  const g = f.g + extra.length;
+  const A = new Float64Array(n * g);
+  for (let i = 0; i < n; i++) A.set(f.A.subarray(i * f.g, (i + 1) * f.g), i * g);
+  extra.forEach((i, q) => (A[i * g + f.g + q] = f.e[i]));
+  return { g, c: f.c, A, e: new Float64Array(n) };
+}
+
+function stepBox(P: CellParams, f: Form, x: number): Form {
   const z = gates(P, f, x);
   const { H } = P;
   switch (P.cell) {
