@@ -59,8 +59,11 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 const SLACK = 1.02;
 /** The certificate's radii are the fixed point's times this, room for verify's (different, looser) enclosure. */
 const ROOM = 1.08;
-/** A region wider than this (sum of radii) is not converging. */
-const WIDTH_CAP = 40;
+/**
+ * A region whose radii sum past this is not converging: the linearisation is useless at that size (h lies in
+ * [-1, 1]^H), so stop rather than iterate.
+ */
+const REGION_CAP = 8;
 /** Principal axes a class is sliced along (when a schedule entry sets sw). */
 const AXES = 3;
 
@@ -217,11 +220,17 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
         grew = true;
       }
     }
+    if (grew) {
+      let width = 0;
+      for (const r of t.radii) width += r;
+      if (!(width <= REGION_CAP)) diverged = Math.max(diverged, width || Infinity);
+    }
     if (grew && !queued[j]) {
       queued[j] = 1;
       queue.push(j);
     }
   };
+  let diverged = 0;
   for (const b of base) place(b.cls, b.f);
   // 3. The worklist: re-check a slice whenever its radii grew.
   let rounds = 0;
@@ -237,12 +246,8 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     for (const part of pieces(src.center, src.basis, src.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
       place(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f);
     });
-    if (rounds % 16 === 0) {
-      let width = 0;
-      for (const c of slices) for (const r of c.radii) width += r;
-      if (!Number.isFinite(width) || width > WIDTH_CAP * N) {
-        return { fail: { k, m, condition: 'containment', detail: `regions diverge (total width ${width.toPrecision(3)})`, by: width } };
-      }
+    if (diverged) {
+      return { fail: { k, m, condition: 'containment', detail: `a region's radii grew past ${REGION_CAP} in sum (to ${diverged.toPrecision(3)}): the images do not contract into their regions`, by: diverged } };
     }
   }
   const live = slices.filter((s) => s.live);
