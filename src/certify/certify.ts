@@ -23,6 +23,8 @@ export interface ScheduleEntry {
   /** Cut each source region into pieces at most this wide before propagating it (default: whole). */
   piece?: number;
   pieceCap?: number;
+  /** First length of the enumerated base (default k + 1): later, the zero start's transient has decayed. */
+  baseFrom?: number;
 }
 
 export interface CertifyOptions {
@@ -166,9 +168,9 @@ interface Slice {
   live: boolean;
 }
 
-function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
+function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number, baseAt: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
   const mask = (1 << k) - 1;
-  const baseFrom = k + 1;
+  const baseFrom = Math.max(k + 1, baseAt);
   const depth = baseFrom + m - 1;
   const N = 2 << k;
   const n = P.n;
@@ -330,9 +332,9 @@ export function certify(model: Model, opts: CertifyOptions = {}): CertifyResult 
   }
   const P = cellParams(model);
   const attempts: Attempt[] = [];
-  for (const { k, m, sw = Infinity, piece = Infinity, pieceCap = 256 } of opts.schedule ?? DEFAULT_SCHEDULE) {
+  for (const { k, m, sw = Infinity, piece = Infinity, pieceCap = 256, baseFrom = 0 } of opts.schedule ?? DEFAULT_SCHEDULE) {
     const t = now();
-    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap);
+    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap, baseFrom);
     if (r.cert) return { verdict: 'certified', certificate: r.cert, attempts, ms: now() - t0 };
     attempts.push({ ...r.fail!, ms: now() - t });
     if (r.fail!.condition === 'base') {
