@@ -57,8 +57,16 @@ function orbitCandidates(P: CellParams, prefix: string, bit: number, max: number
   let s = run64(P, prefix);
   const p0 = parity(prefix);
   const out: number[] = [];
+  let back1 = s;
+  let back2 = s;
   for (let n = 1; n <= max && out.length < 3; n++) {
+    back2 = back1;
+    back1 = s;
     s = step64(P, s, bit);
+    // A fixed point (input 0) or a 2-cycle (input 1) reached in float64: the read-out repeats from here on.
+    let moved = 0;
+    for (let i = 0; i < s.length; i++) moved = Math.max(moved, Math.abs(s[i] - back2[i]));
+    if (n > 2 && moved < 1e-13) break;
     const want = bit === 1 ? p0 ^ (n & 1) : p0;
     const z = readout64(P, s);
     // Near-zero logits are where float32 and float64 may disagree: try those too.
