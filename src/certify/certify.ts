@@ -13,9 +13,23 @@ import { symmetricEigen } from './linalg.js';
 import { CERT_FORMAT, classIndex, type Certificate, type Region } from './certificate.js';
 import { refute, type Counterexample } from './refute.js';
 
+export interface ScheduleEntry {
+  /** Suffix length: one class per (parity, last k bits). */
+  k: number;
+  /** Bits per induction step. */
+  m: number;
+  /** Slice each class into cells of this width along its 3 widest axes (default: one region per class). */
+  sw?: number;
+  /** Cut each source region into pieces at most this wide before propagating it (default: whole). */
+  piece?: number;
+  pieceCap?: number;
+  /** First length of the enumerated base (default k + 1): later, the zero start's transient has decayed. */
+  baseFrom?: number;
+}
+
 export interface CertifyOptions {
-  /** (suffix length k, steps per check m) pairs tried in order until one closes. */
-  schedule?: { k: number; m: number }[];
+  /** Attempts in order until one closes. */
+  schedule?: ScheduleEntry[];
   /** Worklist evaluations before giving up on one (k, m). */
   maxRounds?: number;
   /** Skip the refutation search (tests of the proof machinery). */
@@ -37,10 +51,9 @@ export type CertifyResult =
   | { verdict: 'refuted'; counterexample: Counterexample; ms: number }
   | { verdict: 'unknown'; reason: string; attempts: Attempt[]; ms: number };
 
-export const DEFAULT_SCHEDULE = [
+export const DEFAULT_SCHEDULE: ScheduleEntry[] = [
   { k: 4, m: 4 },
-  { k: 6, m: 6 },
-  { k: 8, m: 6 },
+  { k: 6, m: 4 },
 ];
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -48,9 +61,13 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 const SLACK = 1.02;
 /** The certificate's radii are the fixed point's times this, room for verify's (different, looser) enclosure. */
 const ROOM = 1.08;
-/** A region wider than this (sum of radii) is not converging. */
-const WIDTH_CAP = 40;
-const DEBUG = typeof process !== 'undefined' && !!process.env?.CERT_DEBUG;
+/**
+ * A region whose radii sum past this is not converging: the linearisation is useless at that size (h lies in
+ * [-1, 1]^H), so stop rather than iterate.
+ */
+const REGION_CAP = 8;
+/** Principal axes a class is sliced along (when a schedule entry sets sw). */
+const AXES = 3;
 
 const bitsOf = (code: number, k: number): string => (k === 0 ? '' : code.toString(2).padStart(k, '0'));
 
@@ -108,11 +125,55 @@ function words(P: CellParams, f: Form, m: number, leaf: (f: Form, word: number, 
   for (let x = 0; x <= 1; x++) words(P, stepForm(P, f, x), m, leaf, (word << 1) | x, wpar ^ x, d + 1);
 }
 
-function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
+/**
+ * The source region cut into pieces along its wide axes (each piece at most `size` wide per axis, at most `cap`
+ * pieces): the linearisation error is second order in a piece's size, the affine part stays exact.
+ */
+function pieces(center: Float64Array, basis: Float64Array, radii: Float64Array, size: number, cap: number): Form[] {
+  const n = center.length;
+  let counts = Array.from(radii, (r) => Math.max(1, Math.ceil((2 * r) / size)));
+  let total = counts.reduce((a, b) => a * b, 1);
+  let grow = size;
+  while (total > cap) {
+    grow *= 1.25;
+    counts = Array.from(radii, (r) => Math.max(1, Math.ceil((2 * r) / grow)));
+    total = counts.reduce((a, b) => a * b, 1);
+  }
+  const out: Form[] = [];
+  const idx = new Array(n).fill(0);
+  for (let t = 0; t < total; t++) {
+    const c = Float64Array.from(center);
+    const r = new Float64Array(n);
+    for (let a = 0; a < n; a++) {
+      const w = radii[a] / counts[a];
+      r[a] = w;
+      const off = -radii[a] + (2 * idx[a] + 1) * w;
+      if (off !== 0) for (let i = 0; i < n; i++) c[i] += basis[i * n + a] * off;
+    }
+    out.push(regionForm(c, basis, r));
+    for (let a = 0; a < n; a++) {
+      if (++idx[a] < counts[a]) break;
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
+
+interface Slice {
+  cls: number;
+  center: Float64Array;
+  basis: Float64Array;
+  radii: Float64Array;
+  /** Something was placed in it: only live slices are checked and written. */
+  live: boolean;
+}
+
+function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number, baseAt: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
   const mask = (1 << k) - 1;
-  const baseFrom = k + 1;
+  const baseFrom = Math.max(k + 1, baseAt);
   const depth = baseFrom + m - 1;
   const N = 2 << k;
+  const n = P.n;
   // 2. The base: enclosures of the states after every string of length baseFrom..depth.
   const base: { cls: number; f: Form }[] = [];
   const walk = (f: Form, code: number, par: number, d: number): void => {
@@ -120,78 +181,112 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     if (d === depth) return;
     for (let x = 0; x <= 1; x++) walk(stepForm(P, f, x), ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
   };
-  walk(pointForm(new Float64Array(P.n)), 0, 0, 0);
-  const cls = shapes(P, k, base, 1);
-  for (const b of base) {
-    const need = neededRadii(b.f, cls[b.cls].center, cls[b.cls].basis);
-    const r = cls[b.cls].radii;
-    for (let i = 0; i < P.n; i++) r[i] = Math.max(r[i], need[i] * SLACK);
-  }
-  if (DEBUG) for (const i of [0, 1, N - 1]) console.log('base class', i, Array.from(cls[i].radii, (r) => r.toPrecision(2)).join(' '));
-  // 3. The worklist: re-check a region whenever its radii grew.
-  const queued = new Uint8Array(N).fill(1);
-  const queue = Array.from({ length: N }, (_, i) => i);
-  let rounds = 0;
+  walk(pointForm(new Float64Array(n)), 0, 0, 0);
+  const shape = shapes(P, k, base, 1);
+  // Each class is cut into slices along its widest axis: a wide region (an integrator cell state that is
+  // saturated at one end and not at the other) makes the linearisation useless, slices keep it local.
+  const slices: Slice[] = [];
+  const byClass: number[][] = Array.from({ length: N }, () => []);
+  const keyOf = new Map<string, number>();
+  const sliceOf = (cls: number, c: ArrayLike<number>): number => {
+    const sh = shape[cls];
+    const q: number[] = [];
+    for (let a = 0; a < AXES; a++) {
+      let t = 0;
+      for (let i = 0; i < n; i++) t += sh.basis[i * n + a] * (c[i] - sh.center[i]);
+      q.push(Math.round(t / sliceWidth));
+    }
+    const key = cls + ':' + q.join(',');
+    const known = keyOf.get(key);
+    if (known !== undefined) return known;
+    const center = Float64Array.from(sh.center);
+    for (let a = 0; a < AXES; a++) if (q[a] !== 0) for (let i = 0; i < n; i++) center[i] += sh.basis[i * n + a] * q[a] * sliceWidth;
+    slices.push({ cls, center, basis: sh.basis, radii: new Float64Array(n), live: false });
+    byClass[cls].push(slices.length - 1);
+    keyOf.set(key, slices.length - 1);
+    return slices.length - 1;
+  };
+  const queued: number[] = [];
+  const queue: number[] = [];
   let worst = 0;
+  const place = (cls: number, f: Form): void => {
+    const j = sliceOf(cls, f.c);
+    const t = slices[j];
+    const need = neededRadii(f, t.center, t.basis);
+    let grew = !t.live;
+    t.live = true;
+    for (let d = 0; d < n; d++) {
+      if (need[d] > t.radii[d]) {
+        worst = Math.max(worst, need[d] / (t.radii[d] || 1e-300));
+        t.radii[d] = need[d] * SLACK;
+        grew = true;
+      }
+    }
+    if (grew) {
+      let width = 0;
+      for (const r of t.radii) width += r;
+      if (!(width <= REGION_CAP)) diverged = Math.max(diverged, width || Infinity);
+    }
+    if (grew && !queued[j]) {
+      queued[j] = 1;
+      queue.push(j);
+    }
+  };
+  let diverged = 0;
+  for (const b of base) place(b.cls, b.f);
+  // 3. The worklist: re-check a slice whenever its radii grew.
+  let rounds = 0;
   while (queue.length) {
     if (++rounds > maxRounds) {
       return { fail: { k, m, condition: 'containment', detail: `regions still growing after ${maxRounds} region checks`, by: worst } };
     }
     const i = queue.shift()!;
     queued[i] = 0;
-    const p = i >> k;
-    const code = i & mask;
-    const src = cls[i];
-    words(P, regionForm(src.center, src.basis, src.radii), m, (f, word, wpar) => {
-      const j = classIndex(p ^ wpar, ((code << m) | word) & mask, k);
-      const t = cls[j];
-      const need = neededRadii(f, t.center, t.basis);
-      let grew = false;
-      for (let d = 0; d < P.n; d++) {
-        if (need[d] > t.radii[d]) {
-          worst = Math.max(worst, need[d] / (t.radii[d] || 1e-300));
-          t.radii[d] = need[d] * SLACK;
-          grew = true;
-        }
-      }
-      if (grew && !queued[j]) {
-        queued[j] = 1;
-        queue.push(j);
-      }
+    const src = slices[i];
+    const p = src.cls >> k;
+    const code = src.cls & mask;
+    for (const part of pieces(src.center, src.basis, src.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
+      place(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f);
     });
-    let width = 0;
-    for (const c of cls) for (const r of c.radii) width += r;
-    if (DEBUG && rounds % 4 === 0) console.log('round', rounds, 'width', width.toPrecision(4), 'class0', Array.from(cls[0].radii, (r) => r.toPrecision(2)).join(' '));
-    if (!Number.isFinite(width) || width > WIDTH_CAP * N) {
-      return { fail: { k, m, condition: 'containment', detail: `regions diverge (total width ${width.toPrecision(3)})`, by: width } };
+    if (diverged) {
+      return { fail: { k, m, condition: 'containment', detail: `a region's radii grew past ${REGION_CAP} in sum (to ${diverged.toPrecision(3)}): the images do not contract into their regions`, by: diverged } };
     }
   }
-  // Room for verify, then one full pass in our own domain: every image inside its target, every read-out right.
-  for (const c of cls) for (let d = 0; d < P.n; d++) c.radii[d] *= ROOM;
+  const live = slices.filter((s) => s.live);
+  // Room for verify, then one full pass in our own domain: every image inside a region, every read-out right.
+  for (const c of live) for (let d = 0; d < n; d++) c.radii[d] *= ROOM;
   let containment = Infinity;
-  for (let i = 0; i < N; i++) {
-    const p = i >> k;
-    const code = i & mask;
-    words(P, regionForm(cls[i].center, cls[i].basis, cls[i].radii), m, (f, word, wpar) => {
-      const t = cls[classIndex(p ^ wpar, ((code << m) | word) & mask, k)];
+  const fits = (cls: number, f: Form): number => {
+    let best = -Infinity;
+    for (const j of byClass[cls]) {
+      const t = slices[j];
+      if (!t.live) continue;
       const need = neededRadii(f, t.center, t.basis);
-      for (let d = 0; d < P.n; d++) containment = Math.min(containment, 1 - need[d] / t.radii[d]);
+      let w = Infinity;
+      for (let d = 0; d < n; d++) w = Math.min(w, 1 - need[d] / t.radii[d]);
+      best = Math.max(best, w);
+    }
+    return best;
+  };
+  for (const s of live) {
+    const p = s.cls >> k;
+    const code = s.cls & mask;
+    for (const part of pieces(s.center, s.basis, s.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
+      containment = Math.min(containment, fits(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f));
     });
   }
-  for (const b of base) {
-    const need = neededRadii(b.f, cls[b.cls].center, cls[b.cls].basis);
-    for (let d = 0; d < P.n; d++) containment = Math.min(containment, 1 - need[d] / cls[b.cls].radii[d]);
-  }
+  for (const b of base) containment = Math.min(containment, fits(b.cls, b.f));
   if (!(containment >= 0)) return { fail: { k, m, condition: 'containment', detail: 'the final pass found an image outside its region', by: -containment } };
   let readout = Infinity;
-  for (let i = 0; i < N; i++) {
-    const [lo, hi] = readoutBounds(P, regionForm(cls[i].center, cls[i].basis, cls[i].radii));
-    const margin = i >> k ? lo : -hi;
+  for (const s of live) {
+    const [lo, hi] = readoutBounds(P, regionForm(s.center, s.basis, s.radii));
+    const par = s.cls >> k;
+    const margin = par ? lo : -hi;
     if (!(margin > 0)) {
       return {
         fail: {
           k, m, condition: 'readout',
-          detail: `the read-out of region (parity ${i >> k}, suffix ${bitsOf(i & mask, k)}) spans [${lo.toPrecision(4)}, ${hi.toPrecision(4)}]`,
+          detail: `the read-out of a region of (parity ${par}, suffix ${bitsOf(s.cls & mask, k)}) spans [${lo.toPrecision(4)}, ${hi.toPrecision(4)}]`,
           by: -margin,
         },
       };
@@ -205,9 +300,9 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   for (let s = 0; s < short.length; s++) {
     if ((z[s] > 0 ? 1 : 0) !== parity(short[s])) return { fail: { k, m, condition: 'base', detail: `string ${short[s]} is answered wrong`, by: Math.abs(z[s]) } };
   }
-  const regions: Region[] = cls.map((c, i) => ({
-    parity: (i >> k) as 0 | 1,
-    suffix: bitsOf(i & mask, k),
+  const regions: Region[] = live.map((c) => ({
+    parity: (c.cls >> k) as 0 | 1,
+    suffix: bitsOf(c.cls & mask, k),
     center: Array.from(c.center),
     basis: Array.from(c.basis),
     radii: Array.from(c.radii),
@@ -238,9 +333,9 @@ export function certify(model: Model, opts: CertifyOptions = {}): CertifyResult 
   }
   const P = cellParams(model);
   const attempts: Attempt[] = [];
-  for (const { k, m } of opts.schedule ?? DEFAULT_SCHEDULE) {
+  for (const { k, m, sw = Infinity, piece = Infinity, pieceCap = 256, baseFrom = 0 } of opts.schedule ?? DEFAULT_SCHEDULE) {
     const t = now();
-    const r = attempt(model, P, k, m, opts.maxRounds ?? 40 * (2 << k));
+    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap, baseFrom);
     if (r.cert) return { verdict: 'certified', certificate: r.cert, attempts, ms: now() - t0 };
     attempts.push({ ...r.fail!, ms: now() - t });
     if (r.fail!.condition === 'base') {

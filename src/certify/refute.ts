@@ -19,7 +19,7 @@ export interface Counterexample {
 }
 
 export interface RefuteOptions {
-  /** Longest family member tried by inference (default 400). */
+  /** Longest family member tried by inference (default 200; the orbits reach further). */
   familyMax?: number;
   /** Input-0 and input-1 orbits are followed this far in float64 (default 20000). */
   orbitMax?: number;
@@ -57,8 +57,16 @@ function orbitCandidates(P: CellParams, prefix: string, bit: number, max: number
   let s = run64(P, prefix);
   const p0 = parity(prefix);
   const out: number[] = [];
+  let back1 = s;
+  let back2 = s;
   for (let n = 1; n <= max && out.length < 3; n++) {
+    back2 = back1;
+    back1 = s;
     s = step64(P, s, bit);
+    // A fixed point (input 0) or a 2-cycle (input 1) reached in float64: the read-out repeats from here on.
+    let moved = 0;
+    for (let i = 0; i < s.length; i++) moved = Math.max(moved, Math.abs(s[i] - back2[i]));
+    if (n > 2 && moved < 1e-13) break;
     const want = bit === 1 ? p0 ^ (n & 1) : p0;
     const z = readout64(P, s);
     // Near-zero logits are where float32 and float64 may disagree: try those too.
@@ -69,7 +77,7 @@ function orbitCandidates(P: CellParams, prefix: string, bit: number, max: number
 
 export function refute(model: Model, opts: RefuteOptions = {}): Counterexample | null {
   const P = cellParams(model);
-  const famMax = opts.familyMax ?? 400;
+  const famMax = opts.familyMax ?? 200;
   const found: (Counterexample | null)[] = [];
   found.push(firstWrong(model, allStrings(opts.exhaustive ?? 12), 'every string up to length ' + (opts.exhaustive ?? 12)));
 

@@ -157,8 +157,51 @@ function row(f: Form, i: number): S {
   return { c: f.c[i], a: f.A.slice(i * f.g, (i + 1) * f.g), e: f.e[i] };
 }
 
-/** Encloses one float32 inference step of every state in f on bit x. */
+/**
+ * Encloses one float32 inference step of every state in f on bit x. The step's error box becomes new generators
+ * (one per coordinate with a nonzero error), so later steps map it with the Jacobian itself, not with |J| (whose
+ * spectral radius is above 1 at trained fixed points: a box error term would wrap and grow every step).
+ */
 export function stepForm(P: CellParams, f: Form, x: number): Form {
+  return absorb(stepBox(P, f, x));
+}
+
+/** Generators kept per coordinate: past this, the smallest columns fold back into the box (Girard's reduction). */
+const GEN_CAP = 4;
+
+export function absorb(f: Form): Form {
+  const n = f.c.length;
+  const extra: number[] = [];
+  for (let i = 0; i < n; i++) if (f.e[i] > 0) extra.push(i);
+  if (extra.length === 0) return f;
+  if (f.g + extra.length > GEN_CAP * n) f = reduce(f, GEN_CAP * n - extra.length);
+  const g = f.g + extra.length;
+  const A = new Float64Array(n * g);
+  for (let i = 0; i < n; i++) A.set(f.A.subarray(i * f.g, (i + 1) * f.g), i * g);
+  extra.forEach((i, q) => (A[i * g + f.g + q] = f.e[i]));
+  return { g, c: f.c, A, e: new Float64Array(n) };
+}
+
+/** Folds the columns with the smallest sum of magnitudes into e until g = keep. */
+function reduce(f: Form, keep: number): Form {
+  const n = f.c.length;
+  const norms = new Float64Array(f.g);
+  for (let i = 0; i < n; i++) for (let k = 0; k < f.g; k++) norms[k] += Math.abs(f.A[i * f.g + k]);
+  const order = Array.from(norms.keys()).sort((a, b) => norms[b] - norms[a]);
+  const kept = order.slice(0, keep);
+  const folded = order.slice(keep);
+  const A = new Float64Array(n * keep);
+  const e = Float64Array.from(f.e);
+  for (let i = 0; i < n; i++) {
+    kept.forEach((k, q) => (A[i * keep + q] = f.A[i * f.g + k]));
+    let s = 0;
+    for (const k of folded) s += Math.abs(f.A[i * f.g + k]);
+    e[i] = (e[i] + s) * (1 + PAD);
+  }
+  return { g: keep, c: f.c, A, e };
+}
+
+function stepBox(P: CellParams, f: Form, x: number): Form {
   const z = gates(P, f, x);
   const { H } = P;
   switch (P.cell) {

@@ -1,0 +1,179 @@
+// certify and verify: hand-built flip-flops certify and verify accepts; solved and leaky models are refuted with a
+// string that plain inference gets wrong; every tampered field and another model's weights are rejected; the two
+// agree on the committed fixture models; bad input is a ParityError.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { Model } from '../src/core/model.js';
+import { parity } from '../src/core/bits.js';
+import { ParityError } from '../src/core/errors.js';
+import { certify, type CertifyResult } from '../src/certify/certify.js';
+import { verify } from '../src/certify/verify.js';
+import { flipFlopModel } from '../src/certify/flipflop.js';
+import { type Certificate } from '../src/certify/certificate.js';
+import { registerCertifyCommands } from '../src/cli/certify.js';
+
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/models/${name}`, import.meta.url), 'utf8');
+const loadFixture = (name: string): Promise<Model> => Model.fromJSON(fixture(name));
+
+function expectConfirmedCounterexample(model: Model, r: CertifyResult): void {
+  expect(r.verdict).toBe('refuted');
+  if (r.verdict !== 'refuted') return;
+  const { bits, answer, parity: truth } = r.counterexample;
+  expect(truth).toBe(parity(bits));
+  expect(model.predict(bits).parity).toBe(answer);
+  expect(answer).not.toBe(truth);
+}
+
+const FIXTURES = ['flipflop-lstm.json', 'flipflop-rnn.json', 'solved-seed1.json', 'hardened-seed1.json'];
+const results = new Map<string, { model: Model; r: CertifyResult }>();
+beforeAll(async () => {
+  for (const name of FIXTURES) {
+    const model = await loadFixture(name);
+    results.set(name, { model, r: certify(model) });
+  }
+});
+
+describe('a hand-built saturated flip-flop', () => {
+  it.each(['lstm', 'rnn'] as const)('%s certifies and verify accepts the certificate', async (cell) => {
+    const { model, r } = results.get(`flipflop-${cell}.json`)!;
+    // The fixture is exactly what flipFlopModel builds.
+    expect(model.weightsHash()).toBe((await flipFlopModel(cell)).weightsHash());
+    expect(r.verdict).toBe('certified');
+    if (r.verdict !== 'certified') return;
+    expect(r.certificate.weightsHash).toBe(model.weightsHash());
+    expect(r.certificate.margins.readout).toBeGreaterThan(1);
+    // Through JSON text, as the CLI writes it.
+    expect(verify(model, JSON.parse(JSON.stringify(r.certificate)))).toMatchObject({ ok: true });
+  });
+
+  it('made leaky on purpose (weak recurrent weights) is refuted with a string predict gets wrong', async () => {
+    const model = await flipFlopModel('lstm', 1.2);
+    expectConfirmedCounterexample(model, certify(model));
+  });
+});
+
+describe('trained models', () => {
+  it('the default solved model is refuted by a 1 followed by zeros, confirmed by predict', () => {
+    const { model, r } = results.get('solved-seed1.json')!;
+    expectConfirmedCounterexample(model, r);
+    if (r.verdict === 'refuted') expect(r.counterexample.bits).toMatch(/^10+$/);
+  });
+
+  it('certify and verify agree on every fixture model', () => {
+    for (const name of FIXTURES) {
+      const { model, r } = results.get(name)!;
+      if (r.verdict === 'certified') expect(verify(model, r.certificate).ok, name).toBe(true);
+      else if (r.verdict === 'refuted') expectConfirmedCounterexample(model, r);
+      else expect(r.reason, name).toMatch(/(containment|readout|base) fails/);
+    }
+  });
+
+  it('the hardened model survives the refutation search; certify says which condition fails, by how much', () => {
+    const { r } = results.get('hardened-seed1.json')!;
+    expect(r.verdict).not.toBe('refuted');
+    if (r.verdict === 'unknown') for (const a of r.attempts) expect(Number.isFinite(a.by) && a.by > 0).toBe(true);
+  });
+});
+
+describe('verify rejects what does not prove the claim', () => {
+  let model: Model;
+  let cert: Certificate;
+  beforeAll(async () => {
+    model = await flipFlopModel('rnn');
+    const r = certify(model, { skipRefute: true });
+    if (r.verdict !== 'certified') throw new Error('the RNN flip-flop should certify');
+    cert = r.certificate;
+  });
+  const tampered = (edit: (c: Certificate) => void): Certificate => {
+    const c = structuredClone(cert);
+    edit(c);
+    return c;
+  };
+
+  const cases: [string, (c: Certificate) => void, RegExp][] = [
+    ['format', (c) => ((c as { format: string }).format = 'parity-lstm-certificate/0'), /format/],
+    ['cell', (c) => (c.cell = 'lstm'), /certificate is for/],
+    ['hiddenSize', (c) => (c.hiddenSize = 5), /certificate is for/],
+    ['weightsHash', (c) => (c.weightsHash = '0123456789abcdef'), /weightsHash/],
+    ['suffixLength', (c) => (c.suffixLength += 1), /baseFrom|region|depth/],
+    ['stepsPerCheck', (c) => (c.stepsPerCheck += 1), /depth/],
+    ['baseFrom', (c) => (c.baseFrom -= 1), /depth|base/],
+    ['depth', (c) => (c.depth += 1), /depth/],
+    ['errorModel', (c) => (c.errorModel.tanh = 1e-3), /errorModel/],
+    ['margins.readout', (c) => (c.margins.readout = 1e9), /margins/],
+    ['margins.containment', (c) => (c.margins.containment = -1), /margins/],
+    ['region radii shrunk', (c) => (c.regions[3].radii = c.regions[3].radii.map((r) => r / 4)), /base|containment/],
+    ['region centre moved', (c) => (c.regions[5].center[0] += 0.5), /base|containment|read-out/],
+    ['region parity flipped', (c) => (c.regions[0].parity = (1 - c.regions[0].parity) as 0 | 1), /read-out|base|containment/],
+    ['region suffix changed', (c) => (c.regions[1].suffix = c.regions[1].suffix.replace(/.$/, (b) => (b === '0' ? '1' : '0'))), /base|containment|read-out/],
+    ['region basis rotated', (c) => (c.regions[2].basis = c.regions[2].basis.map((v, i) => (i % 5 === 0 ? v * 3 : v))), /orthonormal|base|containment/],
+    ['a region removed', (c) => c.regions.splice(7, 1), /base|containment/],
+    ['no regions', (c) => (c.regions = []), /regions/],
+  ];
+  it.each(cases)('%s', (_name, edit, message) => {
+    const r = verify(model, tampered(edit));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.condition).toMatch(message);
+  });
+
+  it("another model's weights", async () => {
+    const other = await flipFlopModel('rnn', 11);
+    const r = verify(other, cert);
+    expect(r).toMatchObject({ ok: false });
+    if (!r.ok) expect(r.condition).toMatch(/weightsHash/);
+  });
+
+  it('a certificate that is not one', () => {
+    for (const bad of [null, 42, 'text', [], { format: 'parity-lstm/1' }]) expect(verify(model, bad).ok).toBe(false);
+  });
+});
+
+describe('the certify and verify commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'certify-cli-'));
+  const run = async (...args: string[]): Promise<{ code: number | null; out: string }> => {
+    const program = new Command('parity-lstm').exitOverride();
+    let code: number | null = null;
+    let out = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+    try {
+      registerCertifyCommands(program, (c) => (code = c));
+      await program.parseAsync(['node', 'parity-lstm', ...args]);
+    } finally {
+      process.stdout.write = write;
+    }
+    return { code, out };
+  };
+
+  it('certify --json --out writes a certificate that verify accepts (exit 0), and refutes with exit 1', async () => {
+    const model = join(dir, 'ff.json');
+    writeFileSync(model, fixture('flipflop-rnn.json'));
+    const cert = join(dir, 'ff.cert.json');
+    const c = await run('certify', '--model', model, '--out', cert, '--json');
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.out)).toMatchObject({ verdict: 'certified', counterexample: null });
+    expect((await run('verify', '--model', model, '--certificate', cert)).code).toBe(0);
+    const solved = join(dir, 'solved.json');
+    writeFileSync(solved, fixture('solved-seed1.json'));
+    const r = await run('certify', '--model', solved, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).counterexample.bits).toMatch(/^10+$/);
+    const v = await run('verify', '--model', solved, '--certificate', cert);
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(/^rejected: /);
+  });
+
+  it('bad input is a ParityError', async () => {
+    const notJson = join(dir, 'bad.json');
+    writeFileSync(notJson, '{ nope');
+    await expect(run('certify', '--model', join(dir, 'missing.json'))).rejects.toBeInstanceOf(ParityError);
+    await expect(run('certify', '--model', notJson)).rejects.toBeInstanceOf(ParityError);
+    const model = join(dir, 'ff2.json');
+    writeFileSync(model, fixture('flipflop-rnn.json'));
+    await expect(run('verify', '--model', model, '--certificate', notJson)).rejects.toBeInstanceOf(ParityError);
+    await expect(run('verify', '--model', model, '--certificate', model)).rejects.toBeInstanceOf(ParityError);
+  });
+});
