@@ -5,8 +5,7 @@
 // Deterministic: the same package gives the same bytes. Usage: node scripts/make-fixtures.mjs
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { train } from '../dist/train/train.js';
-import { harden } from '../dist/train/harden.js';
+import { train, harden } from '../dist/train/train.js';
 import { flipFlopModel } from '../dist/certify/flipflop.js';
 
 const dir = fileURLToPath(new URL('../test/fixtures/models/', import.meta.url));

@@ -16,3 +16,7 @@ export { train, trainingRecord, STREAM, type Progress, type TrainResult, type Tr
 export { evaluate, evaluationStrings, score, type EvalResult, type EvalOptions, type LengthRow } from './train/evaluate.js';
 export { lengthCurve, curveLengths, type CurveOptions, type CurveRow } from './train/curve.js';
 export { randomBits, randomStrings, randomStringsFrom, parseDataset, formatDataset } from './train/data.js';
+export { certify, verify, refute, CERT_FORMAT, type CertifyResult, type CertifyOptions, type VerifyResult, type Counterexample, type Certificate } from './certify/index.js';
+export { FAMILIES, familyStrings, familyReport, isRobust, type Family, type FamilyRow } from './train/families.js';
+export { GOALS, type Goal } from './train/config.js';
+export { harden, type GoalRecord } from './train/train.js';

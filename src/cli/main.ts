@@ -15,6 +15,7 @@ import { registerDataset } from './dataset.js';
 import { registerExperiment } from './experiment.js';
 import { registerSweep } from './sweep.js';
 import { registerWorker } from './worker.js';
+import { registerCertifyCommands } from './certify.js';
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
@@ -53,6 +54,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off.`,
   registerExperiment(program);
   registerSweep(program);
   registerWorker(program);
+  registerCertifyCommands(program, setExit);
   return program;
 }
 

@@ -2,9 +2,7 @@
 // a long run of zeros, mostly-zeros and mostly-ones stretches, long strings), so the odd state stops leaking back
 // to even and the two states become distinct attractors that certify can prove (docs/certify.md has the numbers).
 
-import { Model } from '../core/model.js';
 import { makeRng, streamSeed, type Rng } from '../core/rng.js';
-import { train, type TrainResult } from './train.js';
 
 /** This phase's random stream (train.ts uses 0..5; 32 and up are free for phases). */
 export const HARDEN_STREAM = 32;
@@ -27,12 +25,6 @@ export const HARDEN = Object.freeze({
   clip: 1,
 });
 
-export interface HardenOptions {
-  seed?: number;
-  steps?: number;
-  lr?: number;
-  signal?: AbortSignal;
-}
 
 function densityString(rng: Rng, len: number, p: number): string {
   const threshold = Math.floor(p * 16777216);
@@ -67,17 +59,4 @@ export function hardeningBatch(seed: number, step: number, batch: number = HARDE
 /** A batch source for train({ batches }). */
 export function hardeningBatches(seed: number): (step: number) => string[] {
   return (step) => hardeningBatch(seed, step);
-}
-
-/**
- * Continues `model` for the hardening phase and returns the result (a new model; `model` is left as it was).
- * Runs every step (untilSolved off): the phase's point is what comes after the random strings are right.
- */
-export async function harden(model: Model, opts: HardenOptions = {}): Promise<TrainResult> {
-  const seed = opts.seed ?? 0;
-  const steps = opts.steps ?? HARDEN.steps;
-  return train(
-    { cell: model.cell, hidden: model.hiddenSize, seed, steps, lr: opts.lr ?? HARDEN.lr, clip: HARDEN.clip, untilSolved: false, batch: HARDEN.batch, evalEvery: steps },
-    { init: model, batches: hardeningBatches(seed), signal: opts.signal },
-  );
 }

@@ -10,7 +10,7 @@ import { epochWalker, randomStringsFrom } from './data.js';
 import { makeRng, streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
 import { FAMILIES, familyReport, isRobust, type FamilyRow } from './families.js';
-import { HARDEN, hardeningBatch } from './harden.js';
+import { HARDEN, hardeningBatch, hardeningBatches } from './harden.js';
 import { certify } from '../certify/certify.js';
 import { type Counterexample } from '../certify/refute.js';
 import { type Certificate } from '../certify/certificate.js';
@@ -285,10 +285,16 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
 
   await runPhase(st, 'solve', config.steps, nextBatch, epochSteps);
   // The final model's own confirmation, unless one just ran on exactly this model, or we were asked to stop.
-  const confirmAccuracy = st.lastConfirm && st.lastConfirm.step === st.step ? st.lastConfirm.accuracy : st.stopped ? null : st.confirm();
+  let confirmAccuracy = st.lastConfirm && st.lastConfirm.step === st.step ? st.lastConfirm.accuracy : st.stopped ? null : st.confirm();
   // Solved: the final model passed its confirmation; when a stop skipped that, whether an earlier one passed.
-  const solved = confirmAccuracy !== null ? confirmAccuracy === 1 : st.solvedAtStep !== null;
+  let solved = confirmAccuracy !== null ? confirmAccuracy === 1 : st.solvedAtStep !== null;
   const goal = await pursueGoal(st, solved);
+  if (goal.rounds > 0 && !st.stopped) {
+    // Hardening changed the model: the confirmation and "solved" are the final model's, asked again.
+    confirmAccuracy = st.confirm();
+    solved = confirmAccuracy === 1;
+    if (!solved) goal.reached = null;
+  }
   const last = st.history.at(-1) ?? null;
   return {
     model,
@@ -313,8 +319,9 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
 
 /**
  * Toward the goal, once the seed's phase solved: check the structured families, prove, and between checks harden
- * (a round of HARDEN.steps steps on hardeningBatch strings, clipped, with a fresh Adam) until the goal holds or
- * HARDEN.rounds rounds ran. Hardening changes the model, so each round's checks judge the model as it then is.
+ * (a round of HARDEN.steps steps on hardeningBatch strings, clipped, with a fresh Adam) until the goal holds, the
+ * proof comes back unknown on a robust model, or HARDEN.rounds rounds ran. Hardening changes the model, so each
+ * round's checks judge the model as it then is.
  */
 async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
   const { config, model } = st;
@@ -360,6 +367,9 @@ async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
     record.checkSeconds += (now() - t0) / 1000;
     record.reached = reached;
     if (GOAL_RANK[reached] >= GOAL_RANK[wanted] || record.rounds >= HARDEN.rounds || st.stopped) return record;
+    // A proof that did not close on a robust model is not helped by more of the same hardening (measured on 10
+    // seeds: docs/certify.md); a refuted or non-robust model is.
+    if (record.certify?.verdict === 'unknown') return record;
     await harden();
     if (st.stopped) return record;
   }
@@ -389,4 +399,24 @@ export function trainingRecord(r: TrainResult, dataset: unknown = r.config.datas
       certify: r.goal.certify && { verdict: r.goal.certify.verdict, counterexample: r.goal.certify.counterexample?.bits ?? null, reason: r.goal.certify.reason },
     },
   };
+}
+
+export interface HardenOptions {
+  seed?: number;
+  steps?: number;
+  lr?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Continues `model` for the hardening phase and returns the result (a new model; `model` is left as it was).
+ * Runs every step (untilSolved off): the phase's point is what comes after the random strings are right.
+ */
+export async function harden(model: Model, opts: HardenOptions = {}): Promise<TrainResult> {
+  const seed = opts.seed ?? 0;
+  const steps = opts.steps ?? HARDEN.steps;
+  return train(
+    { cell: model.cell, hidden: model.hiddenSize, seed, steps, lr: opts.lr ?? HARDEN.lr, clip: HARDEN.clip, untilSolved: false, batch: HARDEN.batch, evalEvery: steps },
+    { init: model, batches: hardeningBatches(seed), signal: opts.signal },
+  );
 }

@@ -5,7 +5,7 @@
 // certificate verify accepts or an `unknown` that names the failing condition - never a wrong claim.
 import { describe, it, expect } from 'vitest';
 import { train } from '../../src/train/train.js';
-import { harden } from '../../src/train/harden.js';
+import { harden } from '../../src/train/train.js';
 import { certify } from '../../src/certify/certify.js';
 import { verify } from '../../src/certify/verify.js';
 import { parity } from '../../src/core/bits.js';
