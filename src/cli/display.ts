@@ -3,7 +3,8 @@
 // text goes and whether it is coloured (a terminal, and NO_COLOR unset).
 
 import * as asciichart from 'asciichart';
-import type { Progress, LengthRow } from '../index.js';
+import type { Progress } from '../train/train.js';
+import type { LengthRow } from '../train/evaluate.js';
 import type { FamilyRow } from '../train/families.js';
 import type { GoalRecord } from '../train/train.js';
 import { int, pct, loss, seconds } from '../core/format.js';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ParityError } from '../index.js';
+import { ParityError } from '../core/errors.js';
 
 /** Larger inputs than this are refused before reading: V8 cannot hold a string much over 512 MiB anyway. */
 export const MAX_INPUT_BYTES = 256 * 2 ** 20;
