@@ -290,8 +290,9 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
   // Solved: the final model passed its confirmation; when a stop skipped that, whether an earlier one passed.
   let solved = confirmAccuracy !== null ? confirmAccuracy === 1 : st.solvedAtStep !== null;
   const goal = await pursueGoal(st, solved);
-  if (goal.rounds > 0 && !st.stopped) {
-    // Hardening changed the model: the confirmation and "solved" are the final model's, asked again.
+  if (goal.rounds > 0) {
+    // Hardening changed the model (a stop too may leave it part-way through a round): the confirmation and
+    // "solved" are the final model's, asked again (a few milliseconds).
     confirmAccuracy = st.confirm();
     solved = confirmAccuracy === 1;
     if (!solved) goal.reached = null;
