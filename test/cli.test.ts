@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync, mk
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Model } from '../src/index.js';
+import { Model, parity, randomStrings } from '../src/index.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 let dir = '';
@@ -375,14 +375,16 @@ describe('eval', () => {
 describe('predict', () => {
   it('prints parity and probability for each argument, one compact line each', async () => {
     const long = '1'.repeat(99) + '0'; // odd number of ones
-    const r = await run(['predict', '--model', p('solved.json'), '0110', '111', long]);
+    const random = randomStrings(1, 100, 100, 3)[0];
+    const r = await run(['predict', '--model', p('solved.json'), '0110', '111', long, random]);
     expect(r.code, r.stderr).toBe(0);
     const out = lines(r.stdout);
-    expect(out).toHaveLength(3);
+    expect(out).toHaveLength(4);
     expect(out[0]).toMatch(/^0110 +parity 0 +probability 0\.\d{4}/);
     expect(out[1]).toMatch(/^111 +parity 1 +probability/);
-    expect(out[2]).toMatch(/…/); // shortened for display
-    expect(out[2]).toMatch(/\(100 bits\) +parity 1/);
+    expect(out[2]).toMatch(/^1\^99 0 +parity 1/); // a string of few runs, shortened as its runs
+    expect(out[3]).toMatch(/…/); // others shortened in the middle
+    expect(out[3]).toMatch(new RegExp(`\\(100 bits\\) +parity ${parity(random)}`));
     expect(out[2].indexOf('parity')).toBe(out[0].indexOf('parity')); // aligned
   });
 

@@ -7,7 +7,7 @@ import type { Progress } from '../train/train.js';
 import type { LengthRow } from '../train/evaluate.js';
 import type { FamilyRow } from '../train/families.js';
 import type { GoalRecord } from '../train/train.js';
-import { int, pct, loss, seconds } from '../core/format.js';
+import { bits as shortenBits, int, pct, loss, seconds } from '../core/format.js';
 
 // ---- colour ------------------------------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ const padStartV = (s: string, n: number): string => ' '.repeat(Math.max(0, n - v
 
 // ---- numbers -----------------------------------------------------------------------------------------------------
 
-export { int, pct };
+export { int, pct, shortenBits };
 
 /** Sequence steps per second: "820k", "7.41M". */
 export function rate(x: number): string {
@@ -63,16 +63,6 @@ export function rate(x: number): string {
   if (x >= 1e6) return (x / 1e6).toFixed(2) + 'M';
   if (x >= 1e3) return (x / 1e3).toFixed(0) + 'k';
   return x.toFixed(0);
-}
-
-/** A bit string for display: at most `max` characters, long ones as "0110…1011 (1,000 bits)". */
-export function shortenBits(bits: string, max = 40): string {
-  if (bits.length <= max) return bits;
-  const label = ` (${int(bits.length)} bits)`;
-  const keep = Math.max(4, max - label.length - 1);
-  const head = Math.ceil(keep / 2);
-  const tail = keep - head;
-  return `${bits.slice(0, head)}…${bits.slice(bits.length - tail)}${label}`;
 }
 
 /** Quotes arguments for a POSIX shell only where needed, so a printed command can be pasted back. */

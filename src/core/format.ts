@@ -30,3 +30,18 @@ export function seconds(s: number | null | undefined): string {
   if (m < 60) return `${m} min ${String(whole % 60).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
+
+/**
+ * A bit string for display in at most about `max` characters: short ones whole, strings of a few runs as runs
+ * ("1 0^120", the shape of most counterexamples), others as "0110…1011 (1,000 bits)".
+ */
+export function bits(s: string, max = 40): string {
+  if (s.length <= max) return s;
+  const runs = s.match(/0+|1+/g) ?? [];
+  const asRuns = runs.map((r) => (r.length === 1 ? r : `${r[0]}^${r.length}`)).join(' ');
+  if (asRuns.length <= max) return asRuns;
+  const label = ` (${int(s.length)} bits)`;
+  const keep = Math.max(4, max - label.length - 1);
+  const head = Math.ceil(keep / 2);
+  return `${s.slice(0, head)}…${s.slice(s.length - (keep - head))}${label}`;
+}

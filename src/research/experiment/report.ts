@@ -1,7 +1,7 @@
 // The markdown report: the answer, the tables, the charts and the explanation, every number measured by the run;
 // and runs.jsonl's lines, which carry what the per-run table shows.
 
-import { int, loss, pct, seconds } from '../../core/format.js';
+import { bits as bitsText, int, loss, pct, seconds } from '../../core/format.js';
 import { learnedAtStep, type Probe } from '../diagnostics.js';
 import { ARM_LABEL, PYTORCH_REFERENCE, settingDifferences, type ArmName, type ExperimentOptions } from './options.js';
 import { curriculumLength, type ArmRun } from './arm.js';
@@ -207,8 +207,8 @@ export function experimentReport(r: ExperimentResult, env: { version?: string; r
   );
   const cx = r.runs.find((x) => x.judgement?.counterexample);
   if (cx) {
-    const bits = cx.judgement!.counterexample!;
-    push('', `For example, the ${cx.arm} model of seed ${cx.seed} answers the wrong parity on \`${bits.length > 80 ? bits.slice(0, 77) + '…' : bits}\` (${int(bits.length)} bits).`);
+    const wrong = cx.judgement!.counterexample!;
+    push('', `For example, the ${cx.arm} model of seed ${cx.seed} answers the wrong parity on \`${bitsText(wrong)}\` (${int(wrong.length)} bits).`);
   }
   push('', `A seed counts as solved once a check confirmed it; "solved at the end" asks the final model again (${int(o.confirmCount)} fresh strings of ${L}..${2 * L}). Accuracies are the final models' (mean over seeds): length ${L} and ${L}..${2 * L} on the held-out sets, longer lengths on ${int(o.curveCount)} fresh strings each.`, '');
 
