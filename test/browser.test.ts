@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile, cp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -316,6 +316,13 @@ describe('the built package in a Vite app', () => {
         await copyFile(join(ROOT, path), join(pkgDir, path));
       }
       await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir: join(app, 'dist') } });
+      // `import { train } from 'parity-lstm'` bundles the core only: no research, chart, Vega or Node code.
+      const assets = join(app, 'dist', 'assets');
+      const bundle = (await Promise.all((await readdir(assets)).filter((f) => f.endsWith('.js')).map((f) => readFile(join(assets, f), 'utf8')))).join('\n');
+      expect(bundle).toContain('parity-lstm/1'); // the model format: the core is in there
+      for (const absent of ['vega', 'worker_threads', 'node:fs', 'runExperiment', 'experiment openai', 'bullmq', 'sweep-run']) {
+        expect(bundle, `the bundle holds ${absent}`).not.toContain(absent);
+      }
       const served = await serveStatic(join(app, 'dist'));
       try {
         const { page, problems } = await open(served.url, false);
