@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { train, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
+import { train, certify, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
 import { serveStatic, type StaticServer } from './browser/serve.js';
 
 // What the demo page exposes for tests (web/src/main.ts): the library and the page's current model.
@@ -106,6 +106,7 @@ async function fillSettings(page: Page, c: Partial<TrainConfig>): Promise<void> 
   for (const [key, id] of fields) if (c[key] !== undefined) await page.fill(byId(id), String(c[key]));
   if (c.cell) await page.selectOption(byId('cell'), c.cell);
   if (c.optimizer) await page.selectOption(byId('optimizer'), c.optimizer);
+  if (c.goal) await page.selectOption(byId('goal'), c.goal);
   if (c.untilSolved !== undefined) await page.setChecked(byId('until-solved'), c.untilSolved);
 }
 
@@ -128,10 +129,14 @@ describe('demo page in Chromium', () => {
   it('trains with the default settings until solved, with the weights Node gets, and predicts parity', async () => {
     const { page, problems } = await open();
     expect(await text(page, 'status')).not.toMatch(/solved/i);
-    await fillSettings(page, { seed: 7 });
+    // The page's default goal is certified, like the CLI's; this run compares with Node at goal solved.
+    expect(await page.inputValue(byId('goal'))).toBe('certified');
+    await fillSettings(page, { seed: 7, goal: 'solved' });
     await page.click(byId('train'));
     const status = await waitText(page, 'status', /solved/i, 60_000);
-    expect(status).toMatch(/^Solved/);
+    expect(status).toMatch(/^Solved ✓ at step [\d,]+ on random strings/);
+    // Solved is a claim about random strings only, and the model panel says what was not checked.
+    expect(await waitText(page, 'goal-info', /goal solved: reached/)).toMatch(/on random strings.*not checked: press Certify/);
     expect(await text(page, 'gen-accuracy')).toBe('100%');
     expect(await text(page, 'speed')).toMatch(/^\d[\d.]* [kM]?$|^\d+$/);
     await waitText(page, 'model-info', /Trained here/);
@@ -285,11 +290,69 @@ describe('demo page in Chromium', () => {
     expect(await page.locator(byId('train')).isEnabled()).toBe(true);
 
     // Fixed settings train as usual; the settings message goes, the file message stays until a file loads.
-    await fillSettings(page, { minLen: 1, seed: 2 });
+    await fillSettings(page, { minLen: 1, seed: 2, goal: 'solved' });
     await page.click(byId('train'));
     await waitText(page, 'status', /solved/i, 60_000);
     expect(await text(page, 'error')).not.toMatch(/Settings/);
     expect((await predictIn(page, '1011')).startsWith('1')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('certify and state space on the page', () => {
+  it('refutes a leaky solved model with a string the page then gets wrong, and draws the states a string visits', async () => {
+    const { page, problems } = await open();
+    const fixture = join(ROOT, 'test/fixtures/solved-lstm.json');
+    expect(await page.locator(byId('certify')).isDisabled()).toBe(true);
+    await page.setInputFiles(byId('model-file'), fixture);
+    await waitText(page, 'model-info', /Loaded solved-lstm\.json: lstm/);
+    // Its training record says solved, and the panel says on what.
+    expect(await text(page, 'goal-info')).toMatch(/^Solved on random strings · goal solved: reached/);
+
+    await page.click(byId('certify'));
+    const verdict = await waitText(page, 'certify-result', /refuted|certified|unknown|failed/, 30_000);
+    const node = certify(await Model.fromJSON(await readFile(fixture, 'utf8')));
+    if (node.verdict !== 'refuted') throw new Error(`the fixture should be refuted in Node, not ${node.verdict}`);
+    const cx = node.counterexample;
+    expect(verdict).toMatch(/^✗ refuted in [\d.]+ s: /);
+    expect(verdict).toContain(`has parity ${cx.parity}, the model says ${cx.answer}`);
+    expect(cx.answer).not.toBe(cx.parity);
+
+    // The counterexample is in the try-it box, and the page's own prediction on it is wrong.
+    expect(await page.inputValue(byId('bits'))).toBe(cx.bits);
+    await page.waitForFunction(
+      ([sel, b]) => (document.querySelector(sel) as HTMLElement | null)?.dataset.bits === b,
+      [byId('prediction'), cx.bits] as const,
+    );
+    const predicted = await text(page, 'prediction');
+    expect(predicted.startsWith(String(cx.answer))).toBe(true);
+    expect(predicted.startsWith(String(parity(cx.bits)))).toBe(false);
+    expect(await text(page, 'truth')).toMatch(/^✗ wrong/);
+    expect(await page.locator(byId('certify')).isEnabled()).toBe(true);
+
+    // State space for a typed string: one dot per prefix (the empty one too), coloured by parity, and the odd state
+    // of this leaky model drifting back across the read-out's line on the run of zeros.
+    const leak = '1' + '0'.repeat(60);
+    expect((await predictIn(page, leak)).startsWith('0')).toBe(true);
+    const svg = page.locator(byId('state-space'));
+    expect(await svg.isVisible()).toBe(true);
+    expect(await svg.getAttribute('data-points')).toBe(String(leak.length + 1));
+    expect(await svg.locator('circle').count()).toBe(leak.length + 1);
+    const fills = await svg.locator('circle').evaluateAll((cs) => cs.map((c) => c.getAttribute('fill')));
+    expect(new Set(fills.slice(1)).size).toBe(1); // after the 1, every prefix is odd: one colour
+    expect(fills[0]).not.toBe(fills[1]); // the empty prefix is even
+    const wrong = Number(await page.locator(byId('state-space-note')).getAttribute('data-wrong'));
+    expect(wrong).toBeGreaterThan(0);
+    expect(await text(page, 'state-space-note')).toContain(`${wrong} of ${leak.length + 1} dots are on the wrong side`);
+
+    // A string it gets right: every dot on its side of the line.
+    await predictIn(page, '1101001110');
+    expect(await page.locator(byId('state-space-note')).getAttribute('data-wrong')).toBe('0');
+    await predictIn(page, leak);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-certify.png'), fullPage: true });
+    expect(await page.locator(byId('error')).isVisible()).toBe(false);
     expect(problems).toEqual([]);
     await page.close();
   });
