@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { train, certify, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
+import { train, certify, isRobust, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
 import { serveStatic, type StaticServer } from './browser/serve.js';
 
 // What the demo page exposes for tests (web/src/main.ts): the library and the page's current model.
@@ -173,6 +173,44 @@ describe('demo page in Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser.png'), fullPage: true });
     expect(await page.locator(byId('error')).isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('trains toward the default goal, shows the hardening phase, and says which goal was reached, as Node does', async () => {
+    const { page, problems } = await open();
+    await fillSettings(page, { seed: 7 });
+    // Every status the run shows: the hardening phase may pass between two polls.
+    await page.evaluate(() => {
+      const w = window as unknown as { statuses: string[] };
+      w.statuses = [];
+      const el = document.querySelector('[data-testid="status"]')!;
+      new MutationObserver(() => w.statuses.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click(byId('train'));
+    await waitText(page, 'model-info', /Trained here: lstm, 8 hidden units, seed 7/, 90_000);
+    const node = await train({ seed: 7 });
+    expect(node.goal.wanted).toBe('certified');
+    expect(node.goal.rounds).toBeGreaterThan(0);
+    expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    expect(statuses.some((s) => /on random strings; hardening toward certified/.test(s)), statuses.join('\n')).toBe(true);
+
+    const status = await text(page, 'status');
+    const info = await text(page, 'goal-info');
+    expect(status).toMatch(/^Solved ✓ at step [\d,]+ on random strings/);
+    expect(info).toContain(`${node.goal.rounds} hardening round`);
+    const reached = node.goal.reached === node.goal.wanted;
+    for (const shownIn of [status, info]) {
+      expect(shownIn).toContain(reached ? 'goal certified: reached' : 'goal certified: not reached');
+      const v = node.goal.certify!.verdict;
+      if (v === 'unknown') expect(shownIn).toContain('proof: unknown (');
+      if (v === 'refuted') expect(shownIn).toContain('refuted by');
+      if (node.goal.families && isRobust(node.goal.families)) expect(shownIn).toContain('robust: every structured family right');
+    }
+    expect(await page.locator(byId('status')).getAttribute('class')).toContain(reached ? 'solved' : 'partial');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-goal.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -341,10 +379,16 @@ describe('certify and state space on the page', () => {
     expect(await svg.locator('circle').count()).toBe(leak.length + 1);
     const fills = await svg.locator('circle').evaluateAll((cs) => cs.map((c) => c.getAttribute('fill')));
     expect(new Set(fills.slice(1)).size).toBe(1); // after the 1, every prefix is odd: one colour
-    expect(fills[0]).not.toBe(fills[1]); // the empty prefix is even
+    expect(fills[0]).not.toBe(fills[1]); // the start is drawn apart
     const wrong = Number(await page.locator(byId('state-space-note')).getAttribute('data-wrong'));
     expect(wrong).toBeGreaterThan(0);
-    expect(await text(page, 'state-space-note')).toContain(`${wrong} of ${leak.length + 1} dots are on the wrong side`);
+    expect(await text(page, 'state-space-note')).toContain(`${wrong} of ${leak.length} dots are on the wrong side`);
+    // The model's own answers agree with the picture: as many wrong prefixes as wrong-side dots (away from the line,
+    // where float32 inference and the f64 trace could differ).
+    const m = await Model.fromJSON(await readFile(fixture, 'utf8'));
+    const prefixes = [...leak].map((_, i) => leak.slice(0, i + 1));
+    const wrongByModel = m.predictBatch(prefixes).filter((p, i) => p.parity !== parity(prefixes[i])).length;
+    expect(wrong).toBe(wrongByModel);
 
     // A string it gets right: every dot on its side of the line.
     await predictIn(page, '1101001110');

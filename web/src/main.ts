@@ -8,7 +8,7 @@ import { Model, ParityError, validateConfig, checkBits, type Goal, type Progress
 import type { CertifySummary, FromWorker, ToWorker } from './protocol';
 import { LiveChart } from './chart';
 import { Heatmap, MAX_COLUMNS } from './heatmap';
-import { StateSpace, MAX_POINTS } from './statespace';
+import { StateSpace, MAX_POINTS, wrongCount } from './statespace';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -122,7 +122,7 @@ function goalSegments(g: GoalInfo, full: boolean): Segment[] {
     const c = g.certify;
     if (c.verdict === 'certified') out.push(['certified: proved right on every string of every length', 'ok']);
     else if (c.verdict === 'refuted') out.push([`refuted by ${shortBits(c.counterexample ?? '')}`, 'bad']);
-    else out.push([`proof: unknown (${full ? (c.reason ?? '') : oneLine(c.reason ?? '', 120)})`, 'unsure']);
+    else out.push([`proof: unknown (${full ? (c.reason ?? '') : oneLine(c.reason ?? '', 100)})`, 'unsure']);
   }
   if (g.wanted === null) out.push(['no goal (every step ran): press Certify to judge it', '']);
   else if (g.reached === g.wanted) out.push([`goal ${g.wanted}: reached`, 'ok']);
@@ -141,7 +141,8 @@ function showGoal(g: GoalInfo | null): void {
     return;
   }
   el.replaceChildren();
-  goalSegments(g, true).forEach(([t, kind], i) => {
+  el.title = segmentsText(goalSegments(g, true));
+  goalSegments(g, false).forEach(([t, kind], i) => {
     if (i > 0) el.append(' · ');
     const span = document.createElement('span');
     span.textContent = t;
@@ -321,7 +322,13 @@ async function onWorkerMessage(msg: FromWorker): Promise<void> {
       if (!run.solved) chart.mark(at, `solved at step ${at}`);
       // Training time to the solved moment: the whole run when it stopped there.
       const text = solvedText(config, at, at === msg.steps ? { wall: msg.wallSeconds, train: msg.seconds } : null);
-      const head = msg.stopped ? `Stopped at step ${steps}; ${text}` : at === msg.steps ? capital(text) : `Ran all ${steps} steps; ${text}`;
+      // After hardening, the steps past the solved moment are the goal's rounds (listed below), not "all steps".
+      const hardened = goal !== null && goal.rounds > 0;
+      const head = msg.stopped
+        ? `Stopped at step ${steps}; ${text}`
+        : at === msg.steps || hardened
+          ? capital(text) + (hardened ? ` (${secs(msg.wallSeconds)} in all)` : '')
+          : `Ran all ${steps} steps; ${text}`;
       if (goal && goal.wanted !== null && goal.wanted !== 'solved') {
         // Past the random strings: the claims beyond them, and whether the goal asked for holds.
         const segs = goalSegments(goal, false).slice(1);
@@ -582,15 +589,15 @@ function predictNow(): void {
       `State after each bit: blue negative, red positive${tr.c ? '; c is scaled by its largest magnitude shown' : ` (the ${model.cell.toUpperCase()} has one state, h)`}. ` +
       'A unit that changes colour on every 1 and holds on every 0 is the flip-flop that carries the parity.';
     const pr = stateSpace.draw({ bits, h: tr.h, c: tr.c, readout: { w: t['linear.weight'].data, b: t['linear.bias'].data[0] } });
-    let wrongSide = 0;
-    for (let k = 0; k < pr.x.length; k++) if (pr.x[k] > 0 !== (pr.parity[k] === 1)) wrongSide++;
+    const wrongSide = wrongCount(pr);
     const prefixes = bits.length + 1;
+    const answers = pr.x.length - (pr.first === 0 ? 1 : 0);
     $('state-space-note').textContent =
       `State space: one dot per prefix${pr.first > 0 ? ` (the last ${MAX_POINTS.toLocaleString('en-US')} of ${prefixes.toLocaleString('en-US')})` : ''}, ` +
-      'blue where the bits so far hold an even number of ones, orange where odd; the ringed dot is after the last bit. ' +
+      'blue where the bits so far hold an even number of ones, orange where odd; the white one is the start, the ringed one after the last bit. ' +
       'Across is the read-out: right of the dashed line the network says 1. Up is the direction the states vary most besides it. ' +
       'A network that computes parity keeps two clusters apart, one each side; a leaky one lets the odd state drift back across the line on a run of zeros. ' +
-      (wrongSide === 0 ? 'Here every dot is on its side.' : `Here ${wrongSide} of ${pr.x.length} dots are on the wrong side (black rings).`);
+      (wrongSide === 0 ? 'Here every dot is on its side.' : `Here ${wrongSide} of ${answers} dots are on the wrong side (black rings).`);
     $('state-space-note').dataset.wrong = String(wrongSide);
   } catch (e) {
     setError('bits', `Bits: ${describe(e)}`);

@@ -22,6 +22,7 @@ const H = 260;
 const PAD = { left: 36, right: 12, top: 12, bottom: 30 };
 const EVEN = '#1c7ed6';
 const ODD = '#e8590c';
+const START = '#fff';
 const SVG = 'http://www.w3.org/2000/svg';
 
 export interface Projected {
@@ -113,6 +114,18 @@ export function project(v: StateView): Projected {
   return { first, x, y, parity };
 }
 
+/** Point k is on the wrong side of the read-out's line: the network's answer there is not the parity. */
+export function isWrong(pr: Projected, k: number): boolean {
+  return pr.x[k] > 0 !== (pr.parity[k] === 1);
+}
+
+/** Prefixes with at least one bit whose answer is wrong. */
+export function wrongCount(pr: Projected): number {
+  let n = 0;
+  for (let k = 0; k < pr.x.length; k++) if (pr.first + k > 0 && isWrong(pr, k)) n++;
+  return n;
+}
+
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -173,15 +186,16 @@ export class StateSpace {
     const r = m > 400 ? 2 : 3;
     for (let k = 0; k < m; k++) {
       const t = pr.first + k;
-      const wrong = pr.x[k] > 0 !== (pr.parity[k] === 1);
+      // The start (no bits yet) is no answer the model gives: predict needs at least one bit.
+      const wrong = t > 0 && isWrong(pr, k);
       const c = el('circle', {
         cx: sx(pr.x[k]).toFixed(1),
         cy: sy(pr.y[k]).toFixed(1),
         r: k === m - 1 ? r + 2 : r,
-        fill: pr.parity[k] ? ODD : EVEN,
-        class: k === m - 1 ? 'ss-last' : wrong ? 'ss-wrong' : '',
+        fill: t === 0 ? START : pr.parity[k] ? ODD : EVEN,
+        class: k === m - 1 ? 'ss-last' : t === 0 ? 'ss-start' : wrong ? 'ss-wrong' : '',
       });
-      c.append(el('title', {}, `after ${t} bit${t === 1 ? '' : 's'}: parity ${pr.parity[k]}, logit ${pr.x[k].toFixed(3)}${wrong ? ' (wrong side)' : ''}`));
+      c.append(el('title', {}, t === 0 ? `the start: the zero state, logit ${pr.x[k].toFixed(3)}` : `after ${t} bit${t === 1 ? '' : 's'}: parity ${pr.parity[k]}, logit ${pr.x[k].toFixed(3)}${wrong ? ' (wrong side)' : ''}`));
       kids.push(c);
     }
     this.svg.replaceChildren(...kids);
