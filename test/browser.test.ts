@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { train, certify, isRobust, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
+import { flipFlopModel } from '../src/certify/index.js';
 import { serveStatic, type StaticServer } from './browser/serve.js';
 
 // What the demo page exposes for tests (web/src/main.ts): the library and the page's current model.
@@ -398,6 +399,37 @@ describe('certify and state space on the page', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser-certify.png'), fullPage: true });
     expect(await page.locator(byId('error')).isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('certify and state space on the page, continued', () => {
+  it('certifies a hand-built flip-flop and shades its certified regions in the state picture', async () => {
+    const { page, problems } = await open();
+    const ff = await flipFlopModel('lstm');
+    const node = certify(ff);
+    if (node.verdict !== 'certified') throw new Error(`the flip-flop should certify in Node, not ${node.verdict}`);
+    const file = join(tmp, 'flipflop.json');
+    await writeFile(file, ff.serialize());
+    await page.setInputFiles(byId('model-file'), file);
+    await waitText(page, 'model-info', /Loaded flipflop\.json/);
+    expect(await text(page, 'goal-info')).toMatch(/No training record/);
+    const before = await page.inputValue(byId('bits'));
+    await page.click(byId('certify'));
+    const verdict = await waitText(page, 'certify-result', /certified|refuted|unknown|failed/, 30_000);
+    expect(verdict).toMatch(/^✓ certified in [\d.]+ s: proved right on every string of every length/);
+    expect(verdict).toContain(`up to ${node.certificate.depth} bits`);
+    expect(verdict).toContain(`${node.certificate.regions.length} regions`);
+    expect(await page.inputValue(byId('bits'))).toBe(before); // nothing to try: no counterexample
+    await predictIn(page, '1' + '0'.repeat(30) + '1101');
+    const svg = page.locator(byId('state-space'));
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-regions') !== '0', byId('state-space'));
+    expect(await svg.getAttribute('data-regions')).toBe(String(node.certificate.regions.length));
+    expect(await svg.locator('rect.ss-region').count()).toBe(node.certificate.regions.length);
+    expect(await page.locator(byId('state-space-note')).getAttribute('data-wrong')).toBe('0');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator('.try').screenshot({ path: join(ARTIFACTS, 'browser-flipflop.png') });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -8,7 +8,7 @@ import { Model, ParityError, validateConfig, checkBits, type Goal, type Progress
 import type { CertifySummary, FromWorker, ToWorker } from './protocol';
 import { LiveChart } from './chart';
 import { Heatmap, MAX_COLUMNS } from './heatmap';
-import { StateSpace, MAX_POINTS, wrongCount } from './statespace';
+import { StateSpace, MAX_POINTS, wrongCount, type RegionView } from './statespace';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -408,6 +408,8 @@ let certifyWorker: Worker | null = null;
 /** The ask in flight: its id and the hash of the model it is for (a newer model makes its answer stale). */
 let certifying: { id: number; hash: string; started: number } | null = null;
 let certifyIds = 0;
+/** The certified regions of the current model, for the state picture (empty unless certify proved it here). */
+let regions: RegionView[] = [];
 
 function certifyEl(text: string, kind: '' | CertifySummary['verdict']): void {
   const el = $('certify-result');
@@ -418,6 +420,7 @@ function certifyEl(text: string, kind: '' | CertifySummary['verdict']): void {
 
 function resetCertify(): void {
   certifying = null;
+  regions = [];
   const b = $<HTMLButtonElement>('certify');
   b.disabled = model === null;
   b.textContent = 'Certify';
@@ -462,9 +465,12 @@ function onCertifyMessage(msg: FromWorker): void {
   if (r.verdict === 'certified') {
     certifyEl(
       `✓ certified in ${took}: proved right on every string of every length (every string up to ${r.depth} bits checked exactly; ` +
-        `beyond, ${r.regions} regions of state space each map into one of their parity; read-out margin ${r.readoutMargin.toPrecision(3)}).`,
+        `beyond, ${r.regions.length} regions of state space each map into one of their parity; read-out margin ${r.readoutMargin.toPrecision(3)}). ` +
+        'The state picture below shades them.',
       'certified',
     );
+    regions = r.regions;
+    predictNow();
   } else if (r.verdict === 'refuted') {
     const cx = r.counterexample;
     certifyEl(
@@ -588,7 +594,7 @@ function predictNow(): void {
       (start > 0 ? `Showing the last ${MAX_COLUMNS} of ${bits.length.toLocaleString('en-US')} bits. ` : '') +
       `State after each bit: blue negative, red positive${tr.c ? '; c is scaled by its largest magnitude shown' : ` (the ${model.cell.toUpperCase()} has one state, h)`}. ` +
       'A unit that changes colour on every 1 and holds on every 0 is the flip-flop that carries the parity.';
-    const pr = stateSpace.draw({ bits, h: tr.h, c: tr.c, readout: { w: t['linear.weight'].data, b: t['linear.bias'].data[0] } });
+    const pr = stateSpace.draw({ bits, h: tr.h, c: tr.c, readout: { w: t['linear.weight'].data, b: t['linear.bias'].data[0] } }, regions);
     const wrongSide = wrongCount(pr);
     const prefixes = bits.length + 1;
     const answers = pr.x.length - (pr.first === 0 ? 1 : 0);
@@ -597,7 +603,8 @@ function predictNow(): void {
       'blue where the bits so far hold an even number of ones, orange where odd; the white one is the start, the ringed one after the last bit. ' +
       'Across is the read-out: right of the dashed line the network says 1. Up is the direction the states vary most besides it. ' +
       'A network that computes parity keeps two clusters apart, one each side; a leaky one lets the odd state drift back across the line on a run of zeros. ' +
-      (wrongSide === 0 ? 'Here every dot is on its side.' : `Here ${wrongSide} of ${answers} dots are on the wrong side (black rings).`);
+      (wrongSide === 0 ? 'Here every dot is on its side.' : `Here ${wrongSide} of ${answers} dots are on the wrong side (black rings).`) +
+      (regions.length > 0 ? ` Shaded: boxes around the ${regions.length} certified regions (their shadows here), blue even, orange odd; every long enough string ends in one of its parity.` : '');
     $('state-space-note').dataset.wrong = String(wrongSide);
   } catch (e) {
     setError('bits', `Bits: ${describe(e)}`);

@@ -1,6 +1,7 @@
 // Messages between the page and the training worker. Everything here is structured-clone safe.
 
 import type { Counterexample, Progress, TrainConfig } from 'parity-lstm';
+import type { RegionView } from './statespace';
 
 export type ToWorker =
   /** Start training with a validated config (the page validates first, so bad settings never reach the worker). */
@@ -13,9 +14,9 @@ export type ToWorker =
    */
   | { type: 'certify'; id: number; model: string };
 
-/** What certify found, without the certificate's regions (the page shows the verdict and its evidence). */
+/** What certify found: the verdict and its evidence (of a certificate, what the page shows: depth, margin, regions). */
 export type CertifySummary =
-  | { verdict: 'certified'; depth: number; regions: number; readoutMargin: number; ms: number }
+  | { verdict: 'certified'; depth: number; regions: RegionView[]; readoutMargin: number; ms: number }
   | { verdict: 'refuted'; counterexample: Counterexample; ms: number }
   | { verdict: 'unknown'; reason: string; ms: number };
 

@@ -4,6 +4,8 @@
 // the direction in which the visited states vary most once the read-out direction is taken out (the first
 // principal component of the rest). A model that computes parity shows two clusters, one each side of the line; a
 // leaky one shows the odd state drifting back across it on a run of zeros.
+// For a certified model, the certificate's regions are drawn too: each region is a zonotope in state space (centre,
+// axes, radii); its shadow on the two axes is enclosed in a box, shaded by the parity of the strings it holds.
 // Plain SVG: at most MAX_POINTS circles, drawn on each prediction.
 
 export interface StateView {
@@ -25,12 +27,25 @@ const ODD = '#e8590c';
 const START = '#fff';
 const SVG = 'http://www.w3.org/2000/svg';
 
+/** A certificate's region (parity-lstm-certificate/1): centre + sum over axes a of basis[:, a] * t_a * radii[a], |t_a| <= 1. */
+export interface RegionView {
+  parity: 0 | 1;
+  suffix: string;
+  center: number[];
+  /** n x n, row-major: basis[i * n + a] is coordinate i of axis a. */
+  basis: number[];
+  radii: number[];
+}
+
 export interface Projected {
   /** Index in the string of the prefix's end: point k is the state after `first + k` bits. */
   first: number;
   x: Float64Array;
   y: Float64Array;
   parity: Uint8Array;
+  /** The y axis: unit direction in state space, and the mean it is measured from. */
+  dir: Float64Array;
+  mean: Float64Array;
 }
 
 /**
@@ -111,7 +126,35 @@ export function project(v: StateView): Projected {
   // An eigenvector's sign is arbitrary: fix it so the largest excursion points up, and the picture does not flip
   // between keystrokes.
   if (big < 0) for (let k = 0; k < m; k++) y[k] = -y[k];
-  return { first, x, y, parity };
+  if (big < 0) for (let j = 0; j < d; j++) dir[j] = -dir[j];
+  return { first, x, y, parity, dir, mean };
+}
+
+/** The box [x0, x1] x [y0, y1] that encloses a region's shadow on the picture's axes (exact for a zonotope's). */
+export function regionBox(r: RegionView, pr: Projected, readout: { w: Float32Array; b: number }): [number, number, number, number] | null {
+  const n = r.center.length;
+  if (n !== pr.dir.length || r.basis.length !== n * n) return null; // another model's certificate
+  const hs = readout.w.length;
+  let cx = readout.b;
+  let cy = 0;
+  for (let i = 0; i < n; i++) {
+    if (i < hs) cx += readout.w[i] * r.center[i];
+    cy += pr.dir[i] * (r.center[i] - pr.mean[i]);
+  }
+  let hx = 0;
+  let hy = 0;
+  for (let a = 0; a < n; a++) {
+    let px = 0;
+    let py = 0;
+    for (let i = 0; i < n; i++) {
+      const g = r.basis[i * n + a];
+      if (i < hs) px += readout.w[i] * g;
+      py += pr.dir[i] * g;
+    }
+    hx += Math.abs(px) * r.radii[a];
+    hy += Math.abs(py) * r.radii[a];
+  }
+  return [cx - hx, cx + hx, cy - hy, cy + hy];
 }
 
 /** Point k is on the wrong side of the read-out's line: the network's answer there is not the parity. */
@@ -141,12 +184,14 @@ export class StateSpace {
   clear(): void {
     this.svg.replaceChildren();
     this.svg.dataset.points = '0';
+    this.svg.dataset.regions = '0';
     this.svg.setAttribute('hidden', '');
   }
 
-  draw(v: StateView): Projected {
+  draw(v: StateView, regions: RegionView[] = []): Projected {
     const pr = project(v);
     const m = pr.x.length;
+    const boxes = regions.map((r) => ({ r, box: regionBox(r, pr, v.readout) })).filter((b) => b.box !== null) as { r: RegionView; box: [number, number, number, number] }[];
     const range = (a: Float64Array): [number, number] => {
       let lo = Infinity;
       let hi = -Infinity;
@@ -157,13 +202,19 @@ export class StateSpace {
       return [lo, hi];
     };
     let [x0, x1] = range(pr.x);
+    let [y0, y1] = range(pr.y);
+    for (const { box } of boxes) {
+      x0 = Math.min(x0, box[0]);
+      x1 = Math.max(x1, box[1]);
+      y0 = Math.min(y0, box[2]);
+      y1 = Math.max(y1, box[3]);
+    }
     // Keep the boundary x = 0 in view, with a margin.
     x0 = Math.min(x0, 0);
     x1 = Math.max(x1, 0);
     const xm = (x1 - x0 || 1) * 0.06;
     x0 -= xm;
     x1 += xm;
-    let [y0, y1] = range(pr.y);
     const ym = (y1 - y0 || 1) * 0.08;
     y0 -= ym;
     y1 += ym;
@@ -180,6 +231,18 @@ export class StateSpace {
     kids.push(el('text', { x: W - PAD.right, y: H - 10, 'text-anchor': 'end', class: 'ss-label' }, x1.toFixed(1)));
     kids.push(el('text', { x: (PAD.left + W - PAD.right) / 2, y: H - 10, 'text-anchor': 'middle', class: 'ss-label' }, 'logit (the read-out)'));
     kids.push(el('text', { x: 12, y: (PAD.top + H - PAD.bottom) / 2, transform: `rotate(-90 12 ${(PAD.top + H - PAD.bottom) / 2})`, 'text-anchor': 'middle', class: 'ss-label' }, 'main other direction'));
+    for (const { r, box } of boxes) {
+      // At least a few pixels: a flip-flop's regions are far smaller than a dot.
+      const bx0 = sx(box[0]);
+      const bx1 = sx(box[1]);
+      const by0 = sy(box[3]);
+      const by1 = sy(box[2]);
+      const w = Math.max(bx1 - bx0, 6);
+      const h = Math.max(by1 - by0, 6);
+      const rect = el('rect', { x: ((bx0 + bx1) / 2 - w / 2).toFixed(1), y: ((by0 + by1) / 2 - h / 2).toFixed(1), width: w.toFixed(1), height: h.toFixed(1), fill: r.parity ? ODD : EVEN, class: 'ss-region' });
+      rect.append(el('title', {}, `certified region: parity ${r.parity}, strings ending ${r.suffix}`));
+      kids.push(rect);
+    }
     let path = '';
     for (let k = 0; k < m; k++) path += `${k === 0 ? 'M' : 'L'}${sx(pr.x[k]).toFixed(1)},${sy(pr.y[k]).toFixed(1)}`;
     kids.push(el('path', { d: path, class: 'ss-path' }));
@@ -200,6 +263,7 @@ export class StateSpace {
     }
     this.svg.replaceChildren(...kids);
     this.svg.dataset.points = String(m);
+    this.svg.dataset.regions = String(boxes.length);
     this.svg.removeAttribute('hidden');
     return pr;
   }

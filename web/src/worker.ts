@@ -58,7 +58,7 @@ async function runCertify(id: number, text: string): Promise<void> {
     const r = certify(m);
     const result: CertifySummary =
       r.verdict === 'certified'
-        ? { verdict: 'certified', depth: r.certificate.depth, regions: r.certificate.regions.length, readoutMargin: r.certificate.margins.readout, ms: r.ms }
+        ? { verdict: 'certified', depth: r.certificate.depth, regions: r.certificate.regions, readoutMargin: r.certificate.margins.readout, ms: r.ms }
         : r.verdict === 'refuted'
           ? { verdict: 'refuted', counterexample: r.counterexample, ms: r.ms }
           : { verdict: 'unknown', reason: r.reason, ms: r.ms };
