@@ -15,6 +15,7 @@ import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { train, certify, isRobust, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
 import { flipFlopModel } from '../src/certify/index.js';
+import { project, regionBox, wrongCount } from '../web/src/statespace.js';
 import { serveStatic, type StaticServer } from './browser/serve.js';
 
 // What the demo page exposes for tests (web/src/main.ts): the library and the page's current model.
@@ -401,6 +402,35 @@ describe('certify and state space on the page', () => {
     expect(await page.locator(byId('error')).isVisible()).toBe(false);
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the state picture\'s projection (web/src/statespace.ts, plain TS)', () => {
+  it('puts the logit across and the main other direction up, against a hand computation', () => {
+    // Hidden size 3, read-out along unit 0; the rest varies only along (0, 1, 1)/√2, so that is the y axis and
+    // y = √2 (s - mean s) over the 6 prefixes, the zero start included.
+    const a = [0.9, -0.8, 0.7, 0.6, -0.9];
+    const sv = [0.3, -0.2, 0.5, 0.1, -0.4];
+    const h = a.map((ai, t) => Float32Array.from([ai, sv[t], sv[t]]));
+    const readout = { w: Float32Array.from([2, 0, 0]), b: -0.25 };
+    const pr = project({ bits: '10110', h, c: null, readout });
+    const s6 = [0, ...h.map((v) => v[1])]; // the f32 values
+    const mean = s6.reduce((x, y) => x + y, 0) / 6;
+    const y = s6.map((v) => Math.SQRT2 * (v - mean));
+    const sign = Math.abs(Math.max(...y)) >= Math.abs(Math.min(...y)) ? 1 : -1; // the largest excursion points up
+    for (let k = 0; k < 6; k++) {
+      expect(pr.x[k]).toBeCloseTo(-0.25 + (k === 0 ? 0 : 2 * h[k - 1][0]), 12);
+      expect(pr.y[k]).toBeCloseTo(sign * y[k], 9);
+    }
+    expect([...pr.parity]).toEqual([0, 1, 1, 0, 1, 1]);
+    // Prefix parities 1,1,0,1,1 against logits 1.55,-1.85,1.15,0.95,-2.05: prefixes 2, 3 and 5 are wrong.
+    expect(wrongCount(pr)).toBe(3);
+    // A box region: centre (0.5, 0.2, 0.2), radii 0.1, 0.2, 0.3 along the unit axes: across, b + 2*0.5 ± 2*0.1.
+    const box = regionBox({ parity: 1, suffix: '1', center: [0.5, 0.2, 0.2], basis: [1, 0, 0, 0, 1, 0, 0, 0, 1], radii: [0.1, 0.2, 0.3] }, pr, readout)!;
+    expect(box[0]).toBeCloseTo(0.55, 12);
+    expect(box[1]).toBeCloseTo(0.95, 12);
+    expect(box[3] - box[2]).toBeCloseTo(2 * (0.2 + 0.3) / Math.SQRT2, 9);
+    expect(regionBox({ parity: 0, suffix: '0', center: [0, 0], basis: [1, 0, 0, 1], radii: [1, 1] }, pr, readout)).toBeNull();
   });
 });
 
