@@ -13,7 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { train, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
+import { train, certify, isRobust, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
+import { flipFlopModel } from '../src/certify/index.js';
+import { project, regionBox, wrongCount } from '../web/src/statespace.js';
 import { serveStatic, type StaticServer } from './browser/serve.js';
 
 // What the demo page exposes for tests (web/src/main.ts): the library and the page's current model.
@@ -106,6 +108,7 @@ async function fillSettings(page: Page, c: Partial<TrainConfig>): Promise<void> 
   for (const [key, id] of fields) if (c[key] !== undefined) await page.fill(byId(id), String(c[key]));
   if (c.cell) await page.selectOption(byId('cell'), c.cell);
   if (c.optimizer) await page.selectOption(byId('optimizer'), c.optimizer);
+  if (c.goal) await page.selectOption(byId('goal'), c.goal);
   if (c.untilSolved !== undefined) await page.setChecked(byId('until-solved'), c.untilSolved);
 }
 
@@ -128,10 +131,14 @@ describe('demo page in Chromium', () => {
   it('trains with the default settings until solved, with the weights Node gets, and predicts parity', async () => {
     const { page, problems } = await open();
     expect(await text(page, 'status')).not.toMatch(/solved/i);
-    await fillSettings(page, { seed: 7 });
+    // The page's default goal is certified, like the CLI's; this run compares with Node at goal solved.
+    expect(await page.inputValue(byId('goal'))).toBe('certified');
+    await fillSettings(page, { seed: 7, goal: 'solved' });
     await page.click(byId('train'));
     const status = await waitText(page, 'status', /solved/i, 60_000);
-    expect(status).toMatch(/^Solved/);
+    expect(status).toMatch(/^Solved ✓ at step [\d,]+ on random strings/);
+    // Solved is a claim about random strings only, and the model panel says what was not checked.
+    expect(await waitText(page, 'goal-info', /goal solved: reached/)).toMatch(/on random strings.*not checked: press Certify/);
     expect(await text(page, 'gen-accuracy')).toBe('100%');
     expect(await text(page, 'speed')).toMatch(/^\d[\d.]* [kM]?$|^\d+$/);
     await waitText(page, 'model-info', /Trained here/);
@@ -171,6 +178,45 @@ describe('demo page in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('trains toward the default goal, shows the hardening phase, and says which goal was reached, as Node does', async () => {
+    const { page, problems } = await open();
+    await fillSettings(page, { seed: 7 });
+    // Every status the run shows: the hardening phase may pass between two polls.
+    await page.evaluate(() => {
+      const w = window as unknown as { statuses: string[] };
+      w.statuses = [];
+      const el = document.querySelector('[data-testid="status"]')!;
+      new MutationObserver(() => w.statuses.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click(byId('train'));
+    // Solving, two hardening rounds and the checks: about 5 s alone, several times that on a shared machine.
+    await waitText(page, 'model-info', /Trained here: lstm, 8 hidden units, seed 7/, 150_000);
+    const node = await train({ seed: 7 });
+    expect(node.goal.wanted).toBe('certified');
+    expect(node.goal.rounds).toBeGreaterThan(0);
+    expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    expect(statuses.some((s) => /on random strings; hardening toward certified/.test(s)), statuses.join('\n')).toBe(true);
+
+    const status = await text(page, 'status');
+    const info = await text(page, 'goal-info');
+    expect(status).toMatch(/^Solved ✓ at step [\d,]+ on random strings/);
+    expect(info).toContain(`${node.goal.rounds} hardening round`);
+    const reached = node.goal.reached === node.goal.wanted;
+    for (const shownIn of [status, info]) {
+      expect(shownIn).toContain(reached ? 'goal certified: reached' : 'goal certified: not reached');
+      const v = node.goal.certify!.verdict;
+      if (v === 'unknown') expect(shownIn).toContain('proof: unknown (');
+      if (v === 'refuted') expect(shownIn).toContain('refuted by');
+      if (node.goal.families && isRobust(node.goal.families)) expect(shownIn).toContain('robust: every structured family right');
+    }
+    expect(await page.locator(byId('status')).getAttribute('class')).toContain(reached ? 'solved' : 'partial');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-goal.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 240_000);
 
   it('gives bit-identical weights to Node with non-default settings', async () => {
     const { page, problems } = await open();
@@ -287,11 +333,135 @@ describe('demo page in Chromium', () => {
     expect(await page.locator(byId('train')).isEnabled()).toBe(true);
 
     // Fixed settings train as usual; the settings message goes, the file message stays until a file loads.
-    await fillSettings(page, { minLen: 1, seed: 2 });
+    await fillSettings(page, { minLen: 1, seed: 2, goal: 'solved' });
     await page.click(byId('train'));
     await waitText(page, 'status', /solved/i, 60_000);
     expect(await text(page, 'error')).not.toMatch(/Settings/);
     expect((await predictIn(page, '1011')).startsWith('1')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('certify and state space on the page', () => {
+  it('refutes a leaky solved model with a string the page then gets wrong, and draws the states a string visits', async () => {
+    const { page, problems } = await open();
+    const fixture = join(ROOT, 'test/fixtures/solved-lstm.json');
+    expect(await page.locator(byId('certify')).isDisabled()).toBe(true);
+    await page.setInputFiles(byId('model-file'), fixture);
+    await waitText(page, 'model-info', /Loaded solved-lstm\.json: lstm/);
+    // Its training record says solved, and the panel says on what.
+    expect(await text(page, 'goal-info')).toMatch(/^Solved on random strings · goal solved: reached/);
+
+    await page.click(byId('certify'));
+    const verdict = await waitText(page, 'certify-result', /refuted|certified|unknown|failed/, 30_000);
+    const node = certify(await Model.fromJSON(await readFile(fixture, 'utf8')));
+    if (node.verdict !== 'refuted') throw new Error(`the fixture should be refuted in Node, not ${node.verdict}`);
+    const cx = node.counterexample;
+    expect(verdict).toMatch(/^✗ refuted in [\d.]+ s: /);
+    expect(verdict).toContain(`has parity ${cx.parity}, the model says ${cx.answer}`);
+    expect(cx.answer).not.toBe(cx.parity);
+
+    // The counterexample is in the try-it box, and the page's own prediction on it is wrong.
+    expect(await page.inputValue(byId('bits'))).toBe(cx.bits);
+    await page.waitForFunction(
+      ([sel, b]) => (document.querySelector(sel) as HTMLElement | null)?.dataset.bits === b,
+      [byId('prediction'), cx.bits] as const,
+    );
+    const predicted = await text(page, 'prediction');
+    expect(predicted.startsWith(String(cx.answer))).toBe(true);
+    expect(predicted.startsWith(String(parity(cx.bits)))).toBe(false);
+    expect(await text(page, 'truth')).toMatch(/^✗ wrong/);
+    expect(await page.locator(byId('certify')).isEnabled()).toBe(true);
+
+    // State space for a typed string: one dot per prefix (the empty one too), coloured by parity, and the odd state
+    // of this leaky model drifting back across the read-out's line on the run of zeros.
+    const leak = '1' + '0'.repeat(60);
+    expect((await predictIn(page, leak)).startsWith('0')).toBe(true);
+    const svg = page.locator(byId('state-space'));
+    expect(await svg.isVisible()).toBe(true);
+    expect(await svg.getAttribute('data-points')).toBe(String(leak.length + 1));
+    expect(await svg.locator('circle').count()).toBe(leak.length + 1);
+    const fills = await svg.locator('circle').evaluateAll((cs) => cs.map((c) => c.getAttribute('fill')));
+    expect(new Set(fills.slice(1)).size).toBe(1); // after the 1, every prefix is odd: one colour
+    expect(fills[0]).not.toBe(fills[1]); // the start is drawn apart
+    const wrong = Number(await page.locator(byId('state-space-note')).getAttribute('data-wrong'));
+    expect(wrong).toBeGreaterThan(0);
+    expect(await text(page, 'state-space-note')).toContain(`${wrong} of ${leak.length} dots are on the wrong side`);
+    // The model's own answers agree with the picture: as many wrong prefixes as wrong-side dots (away from the line,
+    // where float32 inference and the f64 trace could differ).
+    const m = await Model.fromJSON(await readFile(fixture, 'utf8'));
+    const prefixes = [...leak].map((_, i) => leak.slice(0, i + 1));
+    const wrongByModel = m.predictBatch(prefixes).filter((p, i) => p.parity !== parity(prefixes[i])).length;
+    expect(wrong).toBe(wrongByModel);
+
+    // A string it gets right: every dot on its side of the line.
+    await predictIn(page, '1101001110');
+    expect(await page.locator(byId('state-space-note')).getAttribute('data-wrong')).toBe('0');
+    await predictIn(page, leak);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-certify.png'), fullPage: true });
+    expect(await page.locator(byId('error')).isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the state picture\'s projection (web/src/statespace.ts, plain TS)', () => {
+  it('puts the logit across and the main other direction up, against a hand computation', () => {
+    // Hidden size 3, read-out along unit 0; the rest varies only along (0, 1, 1)/√2, so that is the y axis and
+    // y = √2 (s - mean s) over the 6 prefixes, the zero start included.
+    const a = [0.9, -0.8, 0.7, 0.6, -0.9];
+    const sv = [0.3, -0.2, 0.5, 0.1, -0.4];
+    const h = a.map((ai, t) => Float32Array.from([ai, sv[t], sv[t]]));
+    const readout = { w: Float32Array.from([2, 0, 0]), b: -0.25 };
+    const pr = project({ bits: '10110', h, c: null, readout });
+    const s6 = [0, ...h.map((v) => v[1])]; // the f32 values
+    const mean = s6.reduce((x, y) => x + y, 0) / 6;
+    const y = s6.map((v) => Math.SQRT2 * (v - mean));
+    const sign = Math.abs(Math.max(...y)) >= Math.abs(Math.min(...y)) ? 1 : -1; // the largest excursion points up
+    for (let k = 0; k < 6; k++) {
+      expect(pr.x[k]).toBeCloseTo(-0.25 + (k === 0 ? 0 : 2 * h[k - 1][0]), 12);
+      expect(pr.y[k]).toBeCloseTo(sign * y[k], 9);
+    }
+    expect([...pr.parity]).toEqual([0, 1, 1, 0, 1, 1]);
+    // Prefix parities 1,1,0,1,1 against logits 1.55,-1.85,1.15,0.95,-2.05: prefixes 2, 3 and 5 are wrong.
+    expect(wrongCount(pr)).toBe(3);
+    // A box region: centre (0.5, 0.2, 0.2), radii 0.1, 0.2, 0.3 along the unit axes: across, b + 2*0.5 ± 2*0.1.
+    const box = regionBox({ parity: 1, suffix: '1', center: [0.5, 0.2, 0.2], basis: [1, 0, 0, 0, 1, 0, 0, 0, 1], radii: [0.1, 0.2, 0.3] }, pr, readout)!;
+    expect(box[0]).toBeCloseTo(0.55, 12);
+    expect(box[1]).toBeCloseTo(0.95, 12);
+    expect(box[3] - box[2]).toBeCloseTo(2 * (0.2 + 0.3) / Math.SQRT2, 9);
+    expect(regionBox({ parity: 0, suffix: '0', center: [0, 0], basis: [1, 0, 0, 1], radii: [1, 1] }, pr, readout)).toBeNull();
+  });
+});
+
+describe('certify and state space on the page, continued', () => {
+  it('certifies a hand-built flip-flop and shades its certified regions in the state picture', async () => {
+    const { page, problems } = await open();
+    const ff = await flipFlopModel('lstm');
+    const node = certify(ff);
+    if (node.verdict !== 'certified') throw new Error(`the flip-flop should certify in Node, not ${node.verdict}`);
+    const file = join(tmp, 'flipflop.json');
+    await writeFile(file, ff.serialize());
+    await page.setInputFiles(byId('model-file'), file);
+    await waitText(page, 'model-info', /Loaded flipflop\.json/);
+    expect(await text(page, 'goal-info')).toMatch(/No training record/);
+    const before = await page.inputValue(byId('bits'));
+    await page.click(byId('certify'));
+    const verdict = await waitText(page, 'certify-result', /certified|refuted|unknown|failed/, 30_000);
+    expect(verdict).toMatch(/^✓ certified in [\d.]+ s: proved right on every string of every length/);
+    expect(verdict).toContain(`up to ${node.certificate.depth} bits`);
+    expect(verdict).toContain(`${node.certificate.regions.length} regions`);
+    expect(await page.inputValue(byId('bits'))).toBe(before); // nothing to try: no counterexample
+    await predictIn(page, '1' + '0'.repeat(30) + '1101');
+    const svg = page.locator(byId('state-space'));
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-regions') !== '0', byId('state-space'));
+    expect(await svg.getAttribute('data-regions')).toBe(String(node.certificate.regions.length));
+    expect(await svg.locator('rect.ss-region').count()).toBe(node.certificate.regions.length);
+    expect(await page.locator(byId('state-space-note')).getAttribute('data-wrong')).toBe('0');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator('.try').screenshot({ path: join(ARTIFACTS, 'browser-flipflop.png') });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,8 +1,10 @@
-// The training worker: runs the library's train() off the main thread, so the page stays responsive.
+// The worker: runs the library's train() off the main thread, so the page stays responsive.
 // train() yields to the event loop every ~50 ms, which is when a 'stop' message gets in and aborts the signal.
+// The page starts a second instance of this worker for certify, which is synchronous and would otherwise hold up
+// either the page or a training run.
 
-import { train, trainingRecord, ParityError, type Progress } from 'parity-lstm';
-import type { FromWorker, ToWorker } from './protocol';
+import { train, trainingRecord, certify, Model, ParityError, type Progress } from 'parity-lstm';
+import type { CertifySummary, FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker): void => postMessage(m);
 const POST_EVERY_MS = 100;
@@ -50,9 +52,28 @@ async function run(config: Extract<ToWorker, { type: 'train' }>['config']): Prom
   }
 }
 
+async function runCertify(id: number, text: string): Promise<void> {
+  try {
+    const m = await Model.fromJSON(text);
+    const r = certify(m);
+    const result: CertifySummary =
+      r.verdict === 'certified'
+        ? { verdict: 'certified', depth: r.certificate.depth, regions: r.certificate.regions, readoutMargin: r.certificate.margins.readout, ms: r.ms }
+        : r.verdict === 'refuted'
+          ? { verdict: 'refuted', counterexample: r.counterexample, ms: r.ms }
+          : { verdict: 'unknown', reason: r.reason, ms: r.ms };
+    post({ type: 'certified', id, hash: m.weightsHash(), result });
+    m.dispose();
+  } catch (e) {
+    post({ type: 'error', id, message: e instanceof Error ? e.message : String(e), userError: e instanceof ParityError });
+  }
+}
+
 onmessage = (e: MessageEvent<ToWorker>): void => {
   const msg = e.data;
-  if (msg.type === 'stop') {
+  if (msg.type === 'certify') {
+    void runCertify(msg.id, msg.model);
+  } else if (msg.type === 'stop') {
     controller?.abort();
   } else if (msg.type === 'train') {
     if (controller) {
