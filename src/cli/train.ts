@@ -249,7 +249,12 @@ async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> {
   try {
     if (o.log !== undefined) log = openLineLog(o.log);
     display.update(trainStatus(null, config.steps, ec), true);
-    result = await train(config, { onProgress, signal: ac.signal, init });
+    const onCheck = (check: 'families' | 'proof'): void => {
+      const what = check === 'families' ? 'checking the structured string families…' : 'certify: trying to prove it right on every string…';
+      if (display.live) display.update(ec.dim(`  ${what}`), true);
+      else if (!json) err(ec.dim(what));
+    };
+    result = await train(config, { onProgress, signal: ac.signal, init, onCheck });
   } finally {
     display.done();
     log?.close();

@@ -113,6 +113,8 @@ export interface TrainOptions {
   epochSteps?: number;
   /** Called after the last step of each epoch, and after the last step of a run that ends part-way through one. */
   onEpochEnd?: (e: { epoch: number; step: number }, model: Model) => void;
+  /** Toward the goal: called as a check starts (the families, then the proof, which can take seconds). */
+  onCheck?: (check: 'families' | 'proof') => void;
 }
 
 /** Random streams of one seed: each use draws from its own, so changing one setting leaves the others' data alone. */
@@ -352,10 +354,12 @@ async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
   };
   for (;;) {
     const t0 = now();
+    st.opts.onCheck?.('families');
     record.families = familyReport(model, FAMILIES, { count: GOAL_CHECK.familyCount, maxLen: GOAL_CHECK.familyMaxLen, seed: config.seed });
     const robust = isRobust(record.families);
     let reached: Goal = robust ? 'robust' : 'solved';
     if (robust && wanted === 'certified') {
+      st.opts.onCheck?.('proof');
       const c = certify(model);
       record.certify = {
         verdict: c.verdict,
