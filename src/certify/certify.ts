@@ -7,7 +7,7 @@
 import { type Model } from '../core/model.js';
 import { parity } from '../core/bits.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { cellParams, ERROR, NOT_COVERED, run64, step64, type CellParams } from './cells.js';
+import { cellParams, ERROR, NOT_COVERED, step64, type CellParams } from './cells.js';
 import { type Form, pointForm, regionForm, stepForm, readoutBounds, neededRadii } from './zonotope.js';
 import { symmetricEigen } from './linalg.js';
 import { CERT_FORMAT, classIndex, type Certificate, type Region } from './certificate.js';
@@ -77,8 +77,43 @@ interface Cls {
   radii: Float64Array;
 }
 
-/** Principal axes of the states seen per class: base enclosures' centres and float64 states of long strings. */
-function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }[], seed: number): Cls[] {
+/** float64 states of long strings at six densities, each with the bits that led to it (the last 30 of them). */
+interface Samples {
+  states: Float64Array[];
+  codes: Uint32Array;
+  parities: Uint8Array;
+  /** Position in its string (1-based): a class of suffix k only takes states with t > k. */
+  t: Uint16Array;
+}
+
+/** The same for every attempt (its stream does not depend on k), so certify runs it once. */
+function samples(P: CellParams, seed: number): Samples {
+  const out: Samples = { states: [], codes: new Uint32Array(180 * 300), parities: new Uint8Array(180 * 300), t: new Uint16Array(180 * 300) };
+  const rng = makeRng(streamSeed(seed, 34));
+  for (const p of [0.5, 0.5, 0.1, 0.02, 0.9, 0.98]) {
+    for (let i = 0; i < 30; i++) {
+      let s: Float64Array = new Float64Array(P.n);
+      let code = 0;
+      let par = 0;
+      const th = Math.floor(p * 16777216);
+      for (let t = 1; t <= 300; t++) {
+        const x = rng.nextU32() >>> 8 < th ? 1 : 0;
+        s = step64(P, s, x);
+        code = ((code << 1) | x) & 0x3fffffff;
+        par ^= x;
+        const q = out.states.length;
+        out.states.push(s);
+        out.codes[q] = code;
+        out.parities[q] = par;
+        out.t[q] = t;
+      }
+    }
+  }
+  return out;
+}
+
+/** Principal axes of the states seen per class: the base's float64 states and the samples of long strings. */
+function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }[], seen: Samples): Cls[] {
   const n = P.n;
   const N = 2 << k;
   const sum = Array.from({ length: N }, () => new Float64Array(n));
@@ -94,23 +129,8 @@ function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }
     }
   };
   for (const b of base) add(b.cls, b.s);
-  const rng = makeRng(streamSeed(seed, 34));
   const mask = (1 << k) - 1;
-  for (const p of [0.5, 0.5, 0.1, 0.02, 0.9, 0.98]) {
-    for (let i = 0; i < 30; i++) {
-      let s: Float64Array = new Float64Array(n);
-      let code = 0;
-      let par = 0;
-      const th = Math.floor(p * 16777216);
-      for (let t = 1; t <= 300; t++) {
-        const x = rng.nextU32() >>> 8 < th ? 1 : 0;
-        s = run64(P, x ? '1' : '0', s);
-        code = ((code << 1) | x) & mask;
-        par ^= x;
-        if (t > k) add(classIndex(par, code, k), s);
-      }
-    }
-  }
+  for (let q = 0; q < seen.states.length; q++) if (seen.t[q] > k) add(classIndex(seen.parities[q], seen.codes[q] & mask, k), seen.states[q]);
   return sum.map((m, cls) => {
     const c = cnt[cls] || 1;
     const center = m.map((v) => v / c);
@@ -256,7 +276,7 @@ interface Slice {
   live: boolean;
 }
 
-function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number, baseAt: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
+function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number, baseAt: number, seen: Samples): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
   const mask = (1 << k) - 1;
   const baseFrom = Math.max(k + 1, baseAt);
   const depth = baseFrom + m - 1;
@@ -271,7 +291,7 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     for (let x = 0; x <= 1; x++) walk64(step64(P, s, x), ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
   };
   walk64(new Float64Array(n), 0, 0, 0);
-  const shape = shapes(P, k, points, 1);
+  const shape = shapes(P, k, points, seen);
   const growth = linearGrowth(P, k, m, shape);
   if (growth > 1) {
     return { fail: { k, m, condition: 'containment', detail: `linearised at the class centres, the regions' radii grow by ${growth.toPrecision(3)} per ${m}-bit word: no region size contains the images`, by: growth } };
@@ -434,9 +454,10 @@ export function certify(model: Model, opts: CertifyOptions = {}): CertifyResult 
   }
   const P = cellParams(model);
   const attempts: Attempt[] = [];
+  let seen: Samples | undefined;
   for (const { k, m, sw = Infinity, piece = Infinity, pieceCap = 256, baseFrom = 0 } of opts.schedule ?? DEFAULT_SCHEDULE) {
     const t = now();
-    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap, baseFrom);
+    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap, baseFrom, (seen ??= samples(P, 1)));
     if (r.cert) return { verdict: 'certified', certificate: r.cert, attempts, ms: now() - t0 };
     attempts.push({ ...r.fail!, ms: now() - t });
     if (r.fail!.condition === 'base') {
