@@ -76,6 +76,20 @@ describe('trained models', () => {
     expect(r.verdict).not.toBe('refuted');
     if (r.verdict === 'unknown') for (const a of r.attempts) expect(Number.isFinite(a.by) && a.by > 0).toBe(true);
   });
+
+  it('the hardened model stops at the linearised growth check: its radii would grow by more than 1 per word', () => {
+    // Measured (docs/certify.md): 1.25 per 4-bit word at k 4 and 1.20 at k 6, so no region size closes and the
+    // worklist is not run. The flip-flops above pass the same check (growth near 0) and certify.
+    const { r } = results.get('hardened-seed1.json')!;
+    expect(r.verdict).toBe('unknown');
+    if (r.verdict !== 'unknown') return;
+    expect(r.attempts.map((a) => a.k)).toEqual([4, 6]);
+    for (const a of r.attempts) {
+      expect(a.detail).toMatch(/linearised at the class centres/);
+      expect(a.by).toBeGreaterThan(1.1);
+      expect(a.by).toBeLessThan(1.4);
+    }
+  });
 });
 
 describe('verify rejects what does not prove the claim', () => {

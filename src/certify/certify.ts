@@ -1,13 +1,14 @@
 // certify(model): refuted (a string predict gets wrong), certified (a certificate verify can check), or unknown
 // (which condition failed, by how much). The search for regions: one parallelotope per class (parity, last k bits),
-// shaped by the principal axes of the states seen in that class, its radii grown by a worklist until every
+// shaped by the principal axes of the states seen in that class; unless its linearised radii already expand (the
+// growth check, which ends the attempt early), its radii grown by a worklist until every
 // stepsPerCheck-bit image of every region lies inside its target region (a post-fixed point), then the read-out's
 // sign is checked on each region.
 
 import { type Model } from '../core/model.js';
 import { parity } from '../core/bits.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { cellParams, ERROR, NOT_COVERED, run64, type CellParams } from './cells.js';
+import { cellParams, ERROR, NOT_COVERED, step64, type CellParams } from './cells.js';
 import { type Form, pointForm, regionForm, stepForm, readoutBounds, neededRadii } from './zonotope.js';
 import { symmetricEigen } from './linalg.js';
 import { CERT_FORMAT, classIndex, type Certificate, type Region } from './certificate.js';
@@ -77,8 +78,43 @@ interface Cls {
   radii: Float64Array;
 }
 
-/** Principal axes of the states seen per class: base enclosures' centres and float64 states of long strings. */
-function shapes(P: CellParams, k: number, base: { cls: number; f: Form }[], seed: number): Cls[] {
+/** float64 states of long strings at six densities, each with the bits that led to it (the last 30 of them). */
+interface Samples {
+  states: Float64Array[];
+  codes: Uint32Array;
+  parities: Uint8Array;
+  /** Position in its string (1-based): a class of suffix k only takes states with t > k. */
+  t: Uint16Array;
+}
+
+/** The same for every attempt (its stream does not depend on k), so certify runs it once. */
+function samples(P: CellParams, seed: number): Samples {
+  const out: Samples = { states: [], codes: new Uint32Array(180 * 300), parities: new Uint8Array(180 * 300), t: new Uint16Array(180 * 300) };
+  const rng = makeRng(streamSeed(seed, 34));
+  for (const p of [0.5, 0.5, 0.1, 0.02, 0.9, 0.98]) {
+    for (let i = 0; i < 30; i++) {
+      let s: Float64Array = new Float64Array(P.n);
+      let code = 0;
+      let par = 0;
+      const th = Math.floor(p * 16777216);
+      for (let t = 1; t <= 300; t++) {
+        const x = rng.nextU32() >>> 8 < th ? 1 : 0;
+        s = step64(P, s, x);
+        code = ((code << 1) | x) & 0x3fffffff;
+        par ^= x;
+        const q = out.states.length;
+        out.states.push(s);
+        out.codes[q] = code;
+        out.parities[q] = par;
+        out.t[q] = t;
+      }
+    }
+  }
+  return out;
+}
+
+/** Principal axes of the states seen per class: the base's float64 states and the samples of long strings. */
+function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }[], seen: Samples): Cls[] {
   const n = P.n;
   const N = 2 << k;
   const sum = Array.from({ length: N }, () => new Float64Array(n));
@@ -93,30 +129,100 @@ function shapes(P: CellParams, k: number, base: { cls: number; f: Form }[], seed
       for (let j = 0; j < n; j++) C[i * n + j] += s[i] * s[j];
     }
   };
-  for (const b of base) add(b.cls, b.f.c);
-  const rng = makeRng(streamSeed(seed, 34));
+  for (const b of base) add(b.cls, b.s);
   const mask = (1 << k) - 1;
-  for (const p of [0.5, 0.5, 0.1, 0.02, 0.9, 0.98]) {
-    for (let i = 0; i < 30; i++) {
-      let s: Float64Array = new Float64Array(n);
-      let code = 0;
-      let par = 0;
-      const th = Math.floor(p * 16777216);
-      for (let t = 1; t <= 300; t++) {
-        const x = rng.nextU32() >>> 8 < th ? 1 : 0;
-        s = run64(P, x ? '1' : '0', s);
-        code = ((code << 1) | x) & mask;
-        par ^= x;
-        if (t > k) add(classIndex(par, code, k), s);
-      }
-    }
-  }
+  for (let q = 0; q < seen.states.length; q++) if (seen.t[q] > k) add(classIndex(seen.parities[q], seen.codes[q] & mask, k), seen.states[q]);
   return sum.map((m, cls) => {
     const c = cnt[cls] || 1;
     const center = m.map((v) => v / c);
     const C = cov[cls].map((v, idx) => v / c - center[Math.floor(idx / n)] * center[idx % n]);
     return { center, basis: symmetricEigen(C, n).V, radii: new Float64Array(n) };
   });
+}
+
+/** A^T B for row-major n x n matrices. */
+function matmulT(A: Float64Array, B: Float64Array, n: number): Float64Array {
+  const C = new Float64Array(n * n);
+  for (let l = 0; l < n; l++) {
+    for (let i = 0; i < n; i++) {
+      const a = A[l * n + i];
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) C[i * n + j] += a * B[l * n + j];
+    }
+  }
+  return C;
+}
+
+/**
+ * How fast the worklist's radii grow per m-bit word when the step is replaced by its linearisation at each class's
+ * centre: a target's radii must cover |V_t^T J_w V_s| r_s for every source s and word w (J_w the word's Jacobian,
+ * V the regions' axes), and this is that max-linear system's growth rate by power iteration. Above 1 the affine
+ * part alone pushes the radii out, so no region size closes and the attempt can stop before the worklist (measured
+ * at k 4 on default trained models: 1.25-1.75; hardened with weight decay, whose cell states stay bounded: 0.46-0.96).
+ * A heuristic for giving up early, never part of a certificate.
+ */
+function linearGrowth(P: CellParams, k: number, m: number, shape: Cls[]): number {
+  const n = P.n;
+  const N = 2 << k;
+  const mask = (1 << k) - 1;
+  const trans: { s: number; t: number; M: Float64Array }[] = [];
+  const W = 1 << m;
+  const eps = 1e-7;
+  // JV[w] column a = (F_w(centre + eps v_a) - F_w(centre)) / eps: the word map's Jacobian times the source axes,
+  // by forward differences along the word tree (a heuristic's input: 1e-7 relative is plenty).
+  const JV = Array.from({ length: W }, () => new Float64Array(n * n));
+  const ends = new Array<Float64Array>(W);
+  const leaves = (s: Float64Array, word: number, d: number): void => {
+    if (d === m) {
+      ends[word] = s;
+      return;
+    }
+    for (let x = 0; x <= 1; x++) leaves(step64(P, s, x), (word << 1) | x, d + 1);
+  };
+  const mid = new Array<Float64Array>(W);
+  for (let src = 0; src < N; src++) {
+    const { center, basis } = shape[src];
+    leaves(center, 0, 0);
+    for (let w = 0; w < W; w++) mid[w] = ends[w];
+    for (let a = 0; a < n; a++) {
+      const sp = Float64Array.from(center);
+      for (let i = 0; i < n; i++) sp[i] += eps * basis[i * n + a];
+      leaves(sp, 0, 0);
+      for (let w = 0; w < W; w++) for (let i = 0; i < n; i++) JV[w][i * n + a] = (ends[w][i] - mid[w][i]) / eps;
+    }
+    for (let w = 0; w < W; w++) {
+      let wpar = 0;
+      for (let v = w; v; v >>= 1) wpar ^= v & 1;
+      const t = classIndex((src >> k) ^ wpar, (((src & mask) << m) | w) & mask, k);
+      const M = matmulT(shape[t].basis, JV[w], n);
+      for (let q = 0; q < M.length; q++) M[q] = Math.abs(M[q]);
+      trans.push({ s: src, t, M });
+    }
+  }
+  let r = Array.from({ length: N }, () => new Float64Array(n).fill(1));
+  // The rate of a max-linear iteration settles within a few dozen rounds; stop once it agrees to 1e-3 five times.
+  let rate = 0;
+  let steady = 0;
+  for (let it = 0; it < 80 && steady < 5; it++) {
+    const next = Array.from({ length: N }, () => new Float64Array(n));
+    for (const { s, t, M } of trans) {
+      const rs = r[s];
+      const rt = next[t];
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let j = 0; j < n; j++) v += M[i * n + j] * rs[j];
+        if (v > rt[i]) rt[i] = v;
+      }
+    }
+    let top = 0;
+    for (const v of next) for (const x of v) if (x > top) top = x;
+    if (!(top > 0)) return 0;
+    steady = Math.abs(top - rate) <= 1e-3 * top ? steady + 1 : 0;
+    rate = top;
+    for (const v of next) for (let i = 0; i < n; i++) v[i] /= top;
+    r = next;
+  }
+  return rate;
 }
 
 /** Runs every word of m bits from f; calls leaf(form, word code) at depth m. */
@@ -168,12 +274,26 @@ interface Slice {
   live: boolean;
 }
 
-function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number, baseAt: number): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
+function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: number, sliceWidth: number, piece: number, pieceCap: number, baseAt: number, seen: Samples): { cert?: Certificate; fail?: Omit<Attempt, 'ms'> } {
   const mask = (1 << k) - 1;
   const baseFrom = Math.max(k + 1, baseAt);
   const depth = baseFrom + m - 1;
   const N = 2 << k;
   const n = P.n;
+  // The regions' shapes from float64 states (the base's and long strings'), then the cheap test of whether the
+  // linearised radii can close at all, before the zonotope base, which costs 2^(depth+1) enclosed steps.
+  const points: { cls: number; s: Float64Array }[] = [];
+  const walk64 = (s: Float64Array, code: number, par: number, d: number): void => {
+    if (d >= baseFrom) points.push({ cls: classIndex(par, code & mask, k), s });
+    if (d === depth) return;
+    for (let x = 0; x <= 1; x++) walk64(step64(P, s, x), ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
+  };
+  walk64(new Float64Array(n), 0, 0, 0);
+  const shape = shapes(P, k, points, seen);
+  const growth = linearGrowth(P, k, m, shape);
+  if (growth > 1) {
+    return { fail: { k, m, condition: 'containment', detail: `linearised at the class centres, the regions' radii grow by ${growth.toPrecision(3)} per ${m}-bit word: no region size contains the images`, by: growth } };
+  }
   // 2. The base: enclosures of the states after every string of length baseFrom..depth.
   const base: { cls: number; f: Form }[] = [];
   const walk = (f: Form, code: number, par: number, d: number): void => {
@@ -182,7 +302,6 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     for (let x = 0; x <= 1; x++) walk(stepForm(P, f, x), ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
   };
   walk(pointForm(new Float64Array(n)), 0, 0, 0);
-  const shape = shapes(P, k, base, 1);
   // Each class is cut into slices along its widest axis: a wide region (an integrator cell state that is
   // saturated at one end and not at the other) makes the linearisation useless, slices keep it local.
   const slices: Slice[] = [];
@@ -333,9 +452,10 @@ export function certify(model: Model, opts: CertifyOptions = {}): CertifyResult 
   }
   const P = cellParams(model);
   const attempts: Attempt[] = [];
+  let seen: Samples | undefined;
   for (const { k, m, sw = Infinity, piece = Infinity, pieceCap = 256, baseFrom = 0 } of opts.schedule ?? DEFAULT_SCHEDULE) {
     const t = now();
-    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap, baseFrom);
+    const r = attempt(model, P, k, m, opts.maxRounds ?? 20 * (2 << k), sw, piece, pieceCap, baseFrom, (seen ??= samples(P, 1)));
     if (r.cert) return { verdict: 'certified', certificate: r.cert, attempts, ms: now() - t0 };
     attempts.push({ ...r.fail!, ms: now() - t });
     if (r.fail!.condition === 'base') {

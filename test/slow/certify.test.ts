@@ -1,41 +1,43 @@
-// Slow (about a minute on one core; run with SLOW=1): 10 default seeds, each trained with the defaults, hardened,
-// and certified. The issue's target is >= 9 of 10 certified; what is asserted is what this package reaches today
-// (docs/certify.md has the numbers): every default solved model is refuted with a string predict gets wrong, every
-// hardened model is right on the structured refutation search, and each hardened model's verdict is either a
-// certificate verify accepts or an `unknown` that names the failing condition - never a wrong claim.
+// Slow (about two minutes on one core; run with SLOW=1): 10 default seeds, each trained with the defaults (goal
+// 'certified': solve, structured families, certify, hardening rounds). The issue's target is >= 9 of 10 certified;
+// what is asserted is what this package reaches today (docs/certify.md has the numbers): every verdict the goal
+// loop records is backed (a certificate verify accepts, a counterexample predict confirms, an `unknown` that names
+// the failing condition), at least 8 seeds end robust, and every robust model's proof stops at the linearised
+// growth check: the regions' radii would grow by more than 1 per word before any linearisation error.
 import { describe, it, expect } from 'vitest';
 import { train } from '../../src/train/train.js';
-import { harden } from '../../src/train/train.js';
-import { certify } from '../../src/certify/certify.js';
 import { verify } from '../../src/certify/verify.js';
 import { parity } from '../../src/core/bits.js';
 
 const slow = process.env.SLOW === '1';
 
-describe.skipIf(!slow)('10 default seeds, hardened and certified', () => {
-  it('solved models are refuted, hardened ones survive refutation, and every verdict is backed', async () => {
-    const verdicts: string[] = [];
+describe.skipIf(!slow)('10 default seeds trained toward the goal certified', () => {
+  it('every verdict is backed; robust models stop at the growth check', async () => {
+    const rows: string[] = [];
+    let certified = 0;
+    let robust = 0;
     for (let seed = 1; seed <= 10; seed++) {
-      const solved = await train({ seed });
-      expect(solved.solved, `seed ${seed}`).toBe(true);
-      const before = certify(solved.model);
-      expect(before.verdict, `seed ${seed} before hardening`).toBe('refuted');
-      if (before.verdict === 'refuted') {
-        const cx = before.counterexample;
-        expect(solved.model.predict(cx.bits).parity).not.toBe(parity(cx.bits));
+      const r = await train({ seed });
+      const { reached, certify: c, certificate } = r.goal;
+      rows.push(`${seed}:${reached}/${c?.verdict ?? '-'}`);
+      if (reached === 'certified') {
+        certified++;
+        expect(verify(r.model, certificate).ok, `seed ${seed}`).toBe(true);
       }
-      const hardened = (await harden(solved.model, { seed })).model;
-      const after = certify(hardened);
-      verdicts.push(after.verdict);
-      if (after.verdict === 'certified') expect(verify(hardened, after.certificate).ok, `seed ${seed}`).toBe(true);
-      if (after.verdict === 'refuted') expect(hardened.predict(after.counterexample.bits).parity).not.toBe(parity(after.counterexample.bits));
-      if (after.verdict === 'unknown') expect(after.reason).toMatch(/(containment|readout|base) fails/);
+      if (reached === 'robust' || reached === 'certified') robust++;
+      if (c?.verdict === 'refuted') {
+        const bits = c.counterexample!.bits;
+        expect(r.model.predict(bits).parity, `seed ${seed}`).not.toBe(parity(bits));
+        expect(reached, `seed ${seed}`).toBe('solved');
+      }
+      if (c?.verdict === 'unknown') {
+        expect(reached, `seed ${seed}`).toBe('robust');
+        expect(c.reason, `seed ${seed}`).toMatch(/radii grow by 1\.\d+ per 4-bit word/);
+      }
     }
-    const certified = verdicts.filter((v) => v === 'certified').length;
-    const refuted = verdicts.filter((v) => v === 'refuted').length;
-    // Measured (docs/certify.md): 0 certified, 2 refuted (seeds 8 and 10, by 921 and 256 bits), 8 unknown. The
-    // goal (>= 9 certified) is not reached; what holds is that hardening removes the short counterexamples.
-    console.log(`hardened verdicts: ${verdicts.join(' ')} (${certified} certified)`);
-    expect(refuted, `verdicts ${verdicts.join(' ')}`).toBeLessThanOrEqual(2);
-  }, 600_000);
+    // Measured (docs/certify.md): 0 certified, 8 robust with certify unknown (growth 1.32-1.75 per word), seed 8
+    // refuted by a 368-bit string, seed 9 not robust after 3 rounds. The goal (>= 9 certified) is not reached.
+    console.log(`default training toward certified: ${rows.join(' ')} (${certified} certified, ${robust} robust)`);
+    expect(robust, rows.join(' ')).toBeGreaterThanOrEqual(8);
+  }, 900_000);
 });
