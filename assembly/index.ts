@@ -231,22 +231,29 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
   for (let g = 0; g < groups; g++) {
     const T = min(groupLength(g), t0 + steps);
-    const h = groupVec(STATE_H, g);
+    const state = groupVec(STATE_H, g);
     const c = groupVec(STATE_C, g);
+    // h cannot be updated in place (every unit reads all of hPrev): the LSTM and GRU write the new h into the
+    // other of two buffers (the group's state and Z) and swap, instead of copying it back every step; the state
+    // returns to STATE_H once, at the end of the chunk.
+    let h = state;
+    let hNext = Z;
     for (let t = t0; t < T; t++) {
       if (CELL == CELL_LSTM) {
-        // h cannot be updated in place (every unit reads all of hPrev): new h into Z, then copied back.
-        lstmForward(Z, c, TC, Z, xAt(g, t - t0), h, c, false);
-        memory.copy(h, Z, <usize>H << 4);
+        lstmForward(hNext, c, TC, Z, xAt(g, t - t0), h, c, false); // keep = false: gates (Z) and tc not written
       } else if (CELL == CELL_GRU) {
-        gruForward(Z, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
-        memory.copy(h, Z, <usize>H << 4);
+        gruForward(hNext, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
       } else {
         affineForward(Z, xAt(g, t - t0), h);
         rnnForward(h, Z);
+        hNext = h;
       }
+      const was = h;
+      h = hNext;
+      hNext = was;
       captureFinal(g, t, h);
     }
+    if (h != state) memory.copy(state, h, <usize>H << 4);
   }
   return OK;
 }
