@@ -126,7 +126,8 @@ export async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> 
   };
   const onProgress = (p: Progress): void => {
     if (p.phase === 'solve') lastSolveStep = p.step;
-    const line = JSON.stringify({ type: 'progress', ...p });
+    // The JSON line only when something reads it: every evaluation calls this.
+    const line = json || log ? JSON.stringify({ type: 'progress', ...p }) : '';
     log?.write(line);
     if (json) {
       out(line);
