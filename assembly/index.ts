@@ -16,7 +16,7 @@ import {
   OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
 import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
-import { lstmForward, lstmBackward } from './lstm';
+import { lstmForward, lstmForward2, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward } from './head';
@@ -229,7 +229,53 @@ export function inferBegin(B: i32): i32 {
 export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   const groups = (B + 3) >> 2;
   if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
-  for (let g = 0; g < groups; g++) {
+  let g = 0;
+  if (CELL == CELL_LSTM) {
+    // Two groups at a time while both run (lstmForward2), then the longer one alone (the loop below).
+    for (; g + 1 < groups; g += 2) {
+      const Ta = min(groupLength(g), t0 + steps);
+      const Tb = min(groupLength(g + 1), t0 + steps);
+      const sa = groupVec(STATE_H, g);
+      const sb = groupVec(STATE_H, g + 1);
+      const ca = groupVec(STATE_C, g);
+      const cb = groupVec(STATE_C, g + 1);
+      // Each group swaps between its state and its own half of Z (v128[4H]: room for two).
+      let ha = sa;
+      let na = Z;
+      let hb = sb;
+      let nb = Z + (<usize>H << 4);
+      const both = min(Ta, Tb);
+      let t = t0;
+      for (; t < both; t++) {
+        lstmForward2(na, ca, xAt(g, t - t0), ha, nb, cb, xAt(g + 1, t - t0), hb);
+        const wa = ha;
+        ha = na;
+        na = wa;
+        const wb = hb;
+        hb = nb;
+        nb = wb;
+        captureFinal(g, t, ha);
+        captureFinal(g + 1, t, hb);
+      }
+      for (let u = t; u < Ta; u++) {
+        lstmForward(na, ca, TC, Z, xAt(g, u - t0), ha, ca, false);
+        const wa = ha;
+        ha = na;
+        na = wa;
+        captureFinal(g, u, ha);
+      }
+      for (let u = t; u < Tb; u++) {
+        lstmForward(nb, cb, TC, Z, xAt(g + 1, u - t0), hb, cb, false);
+        const wb = hb;
+        hb = nb;
+        nb = wb;
+        captureFinal(g + 1, u, hb);
+      }
+      if (ha != sa) memory.copy(sa, ha, <usize>H << 4);
+      if (hb != sb) memory.copy(sb, hb, <usize>H << 4);
+    }
+  }
+  for (; g < groups; g++) {
     const T = min(groupLength(g), t0 + steps);
     const state = groupVec(STATE_H, g);
     const c = groupVec(STATE_C, g);
