@@ -25,6 +25,20 @@ const COEF: usize = memory.data<f32>([
   -9.023001417518e-3, // 10: beta_0
   0.5, //                11
   1.0, //                12
+  // sigmoid(z) = 0.5 + 0.5 tanh(z / 2) with both halvings folded in (sigmoid4): with y = z^2 = 4 x^2, the Horner
+  // steps in y with alpha_k / 4^(deg+1) and beta_k / 4^deg give, step by step, exactly the tanh steps scaled by
+  // powers of two, so the result is bit for bit 0.5 + 0.5 tanh4(0.5 z) (compared with that form on all 2^32 f32
+  // inputs when it was written: no difference but NaN payloads).
+  15.247087478638, //    13: clamp of z (2 x clamp)
+  -15.247087478638, //   14
+  5.535878699892e-11 / 1024, //  15: alpha_9 / 4^5
+  -6.458659385089e-8 / 256, //   16: alpha_7 / 4^4
+  -2.432360815874e-5 / 64, //    17: alpha_5 / 4^3
+  -1.146968104877e-3 / 16, //    18: alpha_3 / 4^2
+  -9.022999554873e-3 / 4, //     19: alpha_1 / 4
+  -1.774490101525e-6 / 64, //    20: beta_6 / 4^3
+  -2.061512641376e-4 / 16, //    21: beta_4 / 4^2
+  -4.154618829489e-3 / 4, //     22: beta_2 / 4
 ], 16);
 
 // @ts-ignore: decorator
@@ -48,11 +62,24 @@ const COEF: usize = memory.data<f32>([
   return f32x4.div(p, q);
 }
 
-/** sigmoid of four lanes, as 0.5 + 0.5 tanh(x / 2). */
+/**
+ * sigmoid of four lanes: 0.5 + 0.5 tanh(x / 2), bit for bit, with the two multiplications by 0.5 folded into the
+ * coefficients (entries 13..22): scaling by a power of two is exact, so every step equals tanh4's scaled; where a
+ * step could differ (subnormal intermediates, |x| < 1e-30) the sum with 0.5 rounds both to exactly 0.5.
+ */
 // @ts-ignore: decorator
 @inline export function sigmoid4(x: v128): v128 {
-  const half = c(11);
-  return f32x4.add(half, f32x4.mul(half, tanh4(f32x4.mul(half, x))));
+  x = f32x4.pmax(f32x4.pmin(x, c(13)), c(14));
+  const y = f32x4.mul(x, x);
+  let p = f32x4.add(f32x4.mul(c(15), y), c(16));
+  p = f32x4.add(f32x4.mul(p, y), c(17));
+  p = f32x4.add(f32x4.mul(p, y), c(18));
+  p = f32x4.add(f32x4.mul(p, y), c(19));
+  p = f32x4.mul(p, x);
+  let q = f32x4.add(f32x4.mul(c(20), y), c(21));
+  q = f32x4.add(f32x4.mul(q, y), c(22));
+  q = f32x4.add(f32x4.mul(q, y), c(10));
+  return f32x4.add(c(11), f32x4.div(p, q));
 }
 
 /** 1.0 in four lanes, for 1 - y terms in the backward passes. */

@@ -16,7 +16,7 @@ import {
   OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
 import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
-import { lstmForward, lstmBackward } from './lstm';
+import { lstmForward, lstmForward2, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward } from './head';
@@ -229,24 +229,77 @@ export function inferBegin(B: i32): i32 {
 export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   const groups = (B + 3) >> 2;
   if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
-  for (let g = 0; g < groups; g++) {
+  let g = 0;
+  if (CELL == CELL_LSTM) {
+    // Two groups at a time while both run (lstmForward2), then the longer one alone (the loop below).
+    for (; g + 1 < groups; g += 2) {
+      const Ta = min(groupLength(g), t0 + steps);
+      const Tb = min(groupLength(g + 1), t0 + steps);
+      const sa = groupVec(STATE_H, g);
+      const sb = groupVec(STATE_H, g + 1);
+      const ca = groupVec(STATE_C, g);
+      const cb = groupVec(STATE_C, g + 1);
+      // Each group swaps between its state and its own half of Z (v128[4H]: room for two).
+      let ha = sa;
+      let na = Z;
+      let hb = sb;
+      let nb = Z + (<usize>H << 4);
+      const both = min(Ta, Tb);
+      let t = t0;
+      for (; t < both; t++) {
+        lstmForward2(na, ca, xAt(g, t - t0), ha, nb, cb, xAt(g + 1, t - t0), hb);
+        const wa = ha;
+        ha = na;
+        na = wa;
+        const wb = hb;
+        hb = nb;
+        nb = wb;
+        captureFinal(g, t, ha);
+        captureFinal(g + 1, t, hb);
+      }
+      for (let u = t; u < Ta; u++) {
+        lstmForward(na, ca, TC, Z, xAt(g, u - t0), ha, ca, false);
+        const wa = ha;
+        ha = na;
+        na = wa;
+        captureFinal(g, u, ha);
+      }
+      for (let u = t; u < Tb; u++) {
+        lstmForward(nb, cb, TC, Z, xAt(g + 1, u - t0), hb, cb, false);
+        const wb = hb;
+        hb = nb;
+        nb = wb;
+        captureFinal(g + 1, u, hb);
+      }
+      if (ha != sa) memory.copy(sa, ha, <usize>H << 4);
+      if (hb != sb) memory.copy(sb, hb, <usize>H << 4);
+    }
+  }
+  for (; g < groups; g++) {
     const T = min(groupLength(g), t0 + steps);
-    const h = groupVec(STATE_H, g);
+    const state = groupVec(STATE_H, g);
     const c = groupVec(STATE_C, g);
+    // h cannot be updated in place (every unit reads all of hPrev): the LSTM and GRU write the new h into the
+    // other of two buffers (the group's state and Z) and swap, instead of copying it back every step; the state
+    // returns to STATE_H once, at the end of the chunk.
+    let h = state;
+    let hNext = Z;
     for (let t = t0; t < T; t++) {
       if (CELL == CELL_LSTM) {
-        // h cannot be updated in place (every unit reads all of hPrev): new h into Z, then copied back.
-        lstmForward(Z, c, TC, Z, xAt(g, t - t0), h, c, false);
-        memory.copy(h, Z, <usize>H << 4);
+        lstmForward(hNext, c, TC, Z, xAt(g, t - t0), h, c, false); // keep = false: gates (Z) and tc not written
       } else if (CELL == CELL_GRU) {
-        gruForward(Z, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
-        memory.copy(h, Z, <usize>H << 4);
+        gruForward(hNext, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
       } else {
         affineForward(Z, xAt(g, t - t0), h);
         rnnForward(h, Z);
+        hNext = h;
       }
+      const was = h;
+      h = hNext;
+      hNext = was;
       captureFinal(g, t, h);
     }
+    if (h != state) memory.copy(state, h, <usize>H << 4);
   }
   return OK;
 }

@@ -55,6 +55,65 @@ export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: u
 }
 
 /**
+ * lstmForward for inference (keep = false) on two groups at once, a and b: eight strings. Every weight splat feeds
+ * two groups and eight accumulator chains are in flight instead of four; each lane computes exactly what
+ * lstmForward computes, in the same order, so the results are bit for bit the same. Same aliasing rules as
+ * lstmForward, per group.
+ */
+export function lstmForward2(hA: usize, cA: usize, xA: usize, hPrevA: usize, hB: usize, cB: usize, xB: usize, hPrevB: usize): void {
+  const xa = v128.load(xA);
+  const xb = v128.load(xB);
+  const rb = <usize>H << 2;
+  const wih = PARAMS + (<usize>O_WIH << 2);
+  const whh = PARAMS + (<usize>O_WHH << 2);
+  const gateRows = <usize>H * rb;
+  for (let j = 0; j < H; j++) {
+    const jf = <usize>j << 2;
+    const bi = v128.load32_splat(BSUM + jf);
+    const bf = v128.load32_splat(BSUM + rb + jf);
+    const bg = v128.load32_splat(BSUM + 2 * rb + jf);
+    const bo = v128.load32_splat(BSUM + 3 * rb + jf);
+    const wi = v128.load32_splat(wih + jf);
+    const wf = v128.load32_splat(wih + rb + jf);
+    const wg = v128.load32_splat(wih + 2 * rb + jf);
+    const wo = v128.load32_splat(wih + 3 * rb + jf);
+    let ai = f32x4.add(bi, f32x4.mul(wi, xa));
+    let af = f32x4.add(bf, f32x4.mul(wf, xa));
+    let ag = f32x4.add(bg, f32x4.mul(wg, xa));
+    let ao = f32x4.add(bo, f32x4.mul(wo, xa));
+    let zi = f32x4.add(bi, f32x4.mul(wi, xb));
+    let zf = f32x4.add(bf, f32x4.mul(wf, xb));
+    let zg = f32x4.add(bg, f32x4.mul(wg, xb));
+    let zo = f32x4.add(bo, f32x4.mul(wo, xb));
+    let w = whh + <usize>j * rb;
+    for (let k = 0; k < H; k++, w += 4) {
+      const ko = <usize>k << 4;
+      const ha = v128.load(hPrevA + ko);
+      const hb = v128.load(hPrevB + ko);
+      const ri = v128.load32_splat(w);
+      const rf = v128.load32_splat(w + gateRows);
+      const rg = v128.load32_splat(w + 2 * gateRows);
+      const ro = v128.load32_splat(w + 3 * gateRows);
+      ai = f32x4.add(ai, f32x4.mul(ri, ha));
+      af = f32x4.add(af, f32x4.mul(rf, ha));
+      ag = f32x4.add(ag, f32x4.mul(rg, ha));
+      ao = f32x4.add(ao, f32x4.mul(ro, ha));
+      zi = f32x4.add(zi, f32x4.mul(ri, hb));
+      zf = f32x4.add(zf, f32x4.mul(rf, hb));
+      zg = f32x4.add(zg, f32x4.mul(rg, hb));
+      zo = f32x4.add(zo, f32x4.mul(ro, hb));
+    }
+    const o = <usize>j << 4;
+    const ca = f32x4.add(f32x4.mul(sigmoid4(af), v128.load(cA + o)), f32x4.mul(sigmoid4(ai), tanh4(ag)));
+    v128.store(cA + o, ca);
+    v128.store(hA + o, f32x4.mul(sigmoid4(ao), tanh4(ca)));
+    const cb = f32x4.add(f32x4.mul(sigmoid4(zf), v128.load(cB + o)), f32x4.mul(sigmoid4(zi), tanh4(zg)));
+    v128.store(cB + o, cb);
+    v128.store(hB + o, f32x4.mul(sigmoid4(zo), tanh4(cb)));
+  }
+}
+
+/**
  * Backward of lstmForward for one step. Out: dz, the gradient at the pre-activations (rows i|f|g|o); dc, in and
  * out: the gradient at c from the step after, replaced by the gradient at c_prev. In: the step's gates, c_prev,
  * tanh(c), and dh, the gradient at h. dz may alias gates, and does in training (the cache keeps one copy): unit j

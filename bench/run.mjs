@@ -1,7 +1,7 @@
 // `npm run bench`: training and inference throughput of ours against its peers, measured in one run, printed side
 // by side with ratios and shares of the machine's measured SIMD peak. See bench/README.md.
 //
-//   node bench/run.mjs [--quick] [--json FILE] [--peers ours,plain,tfjs-wasm,tfjs-cpu,torch] [--no-solve]
+//   node bench/run.mjs [--quick] [--json FILE] [--peers ours,plain,tfjs-wasm,tfjs-cpu,torch,command] [--no-solve]
 //
 // Each peer runs in its own fresh Node (or Python) process, one after another, so every "cold" figure is a first
 // call in a fresh process and no peer's JIT, heap or threads disturb another's. Progress goes to stderr; the
@@ -15,6 +15,7 @@ import { CONFIGS, SOLVE, timing } from './lib/configs.mjs';
 import { flopsPerSeqStep, FLOPS_FORMULA } from './lib/flops.mjs';
 import { measurePeak } from './lib/peak.mjs';
 import { stats, parseArgs } from './lib/measure.mjs';
+import { measureCommands, commandLines } from './command.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -120,6 +121,21 @@ if (want('torch')) {
   }
 }
 fs.rmSync(tmp, { recursive: true, force: true });
+
+// The whole command, cold processes as a person runs them (bench/command.mjs), beside the kernels' tables.
+let command = null;
+if (want('command')) {
+  if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
+    skipped.push({ id: 'command', label: 'whole-command figures', why: 'dist/ is not built: run `npm run build` (npm run bench does)' });
+  } else {
+    log('\n== whole command, cold processes');
+    try {
+      command = measureCommands({ reps: quick ? 3 : 5, defaultReps: quick ? 1 : 3, log });
+    } catch (e) {
+      failures.push({ name: 'command', why: e.message });
+    }
+  }
+}
 
 log('\n== peak again, after the peers');
 const peakEnd = await measurePeak(peakSettings);
@@ -305,6 +321,11 @@ if (solveRows.length) {
   );
   out.push('');
 }
+if (command) {
+  out.push('Whole command: cold processes of dist/cli/main.js, wall time from spawn to exit (median, min-max, n), repetitions round-robin');
+  out.push(...commandLines(command));
+  out.push('');
+}
 out.push('Notes:');
 const notes = new Set();
 for (const p of peers) for (const n of [...(p.notes ?? []), ...(p.solveSkipped ? [p.solveSkipped] : [])]) notes.add(n);
@@ -330,7 +351,7 @@ if (args.json) {
     const oursGru = rateOf('ours-gru', cfg.id, 'warm');
     cells[cfg.id].ratiosOursGruTo = Object.fromEntries(GRU_COLS.slice(1).map(([id]) => [id, oursGru && rateOf(id, cfg.id, 'warm') ? oursGru / rateOf(id, cfg.id, 'warm') : null]));
   }
-  const doc = { meta, peak, flopsFormula: FLOPS_FORMULA, configs: CONFIGS, cells, solve: solveJson, peers, skipped, failures };
+  const doc = { meta, peak, flopsFormula: FLOPS_FORMULA, configs: CONFIGS, cells, solve: solveJson, command, peers, skipped, failures };
   fs.writeFileSync(args.json, JSON.stringify(doc, null, 2));
   log(`wrote ${args.json}`);
 }

@@ -1,27 +1,9 @@
 // The certify and verify commands: `certify --model M [--out CERT] [--json]` and
 // `verify --model M --certificate CERT`. Exit codes: 0 certified / accepted, 1 refuted, unknown or rejected,
 // 2 bad input (a ParityError, printed by main's top-level catch).
+// Options and help only; the runs are in certify-run.ts, loaded when a command runs.
 
 import { type Command } from 'commander';
-import { Model } from '../core/model.js';
-import { ParityError } from '../core/errors.js';
-import { certify } from '../certify/certify.js';
-import { verify } from '../certify/verify.js';
-import { readTextFile, writeFileAtomic } from '../node/files.js';
-
-async function load(file: string): Promise<Model> {
-  const text = readTextFile(file, 'model file');
-  try {
-    return await Model.fromJSON(text);
-  } catch (e) {
-    if (e instanceof ParityError) throw new ParityError(`model file ${file}: ${e.message}`);
-    throw e;
-  }
-}
-
-const say = (line: string): void => {
-  process.stdout.write(line + '\n');
-};
 
 /**
  * Adds the two commands to `program`. `setExit` receives each command's exit code (main.ts passes the setter
@@ -34,57 +16,12 @@ export function registerCertifyCommands(program: Command, setExit: (code: number
     .requiredOption('--model <file>', 'model file (parity-lstm/1)')
     .option('--out <file>', 'write the certificate here when certified')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { model: string; out?: string; json?: boolean }) => {
-      const model = await load(o.model);
-      const r = certify(model);
-      if (r.verdict === 'certified' && o.out) writeFileAtomic(o.out, JSON.stringify(r.certificate) + '\n', 'certificate file');
-      const ms = Math.round(r.ms);
-      if (o.json) {
-        const out: Record<string, unknown> = { verdict: r.verdict, counterexample: null, ms };
-        if (r.verdict === 'refuted') out.counterexample = r.counterexample;
-        if (r.verdict === 'certified') {
-          const c = r.certificate;
-          Object.assign(out, { certificate: o.out ?? null, regions: c.regions.length, suffixLength: c.suffixLength, stepsPerCheck: c.stepsPerCheck, depth: c.depth, margins: c.margins });
-        }
-        if (r.verdict === 'unknown') Object.assign(out, { reason: r.reason, attempts: r.attempts });
-        say(JSON.stringify(out));
-      } else if (r.verdict === 'refuted') {
-        const cx = r.counterexample;
-        const shown = cx.bits.length > 80 ? `${cx.bits.slice(0, 40)}...${cx.bits.slice(-20)} (${cx.bits.length} bits)` : cx.bits;
-        say(`refuted: the model answers ${cx.answer} on ${shown}, whose parity is ${cx.parity} (logit ${cx.logit.toPrecision(4)}; found by ${cx.found})`);
-      } else if (r.verdict === 'certified') {
-        const c = r.certificate;
-        say(
-          `certified: right on every string of every length (${c.regions.length} regions, every string up to ${c.depth} bits checked, ` +
-            `${c.stepsPerCheck} bits per step of the induction, read-out margin ${c.margins.readout.toPrecision(3)}; ${ms} ms)` +
-            (o.out ? `; certificate in ${o.out}` : ''),
-        );
-      } else {
-        say(`unknown: neither proved nor refuted: ${r.reason}`);
-      }
-      setExit(r.verdict === 'certified' ? 0 : 1);
-    });
+    .action(async (o: { model: string; out?: string; json?: boolean }) => setExit(await (await import('./certify-run.js')).certifyCommand(o)));
 
   program
     .command('verify')
     .description('check a certificate against a model, independently of certify')
     .requiredOption('--model <file>', 'model file (parity-lstm/1)')
     .requiredOption('--certificate <file>', 'certificate file (parity-lstm-certificate/1)')
-    .action(async (o: { model: string; certificate: string }) => {
-      const model = await load(o.model);
-      const text = readTextFile(o.certificate, 'certificate file');
-      let cert: unknown;
-      try {
-        cert = JSON.parse(text);
-      } catch (e) {
-        throw new ParityError(`certificate file ${o.certificate} is not valid JSON (${(e as Error).message})`);
-      }
-      if (typeof cert !== 'object' || cert === null || (cert as { format?: unknown }).format !== 'parity-lstm-certificate/1') {
-        throw new ParityError(`certificate file ${o.certificate} is not a parity-lstm-certificate/1 file`);
-      }
-      const r = verify(model, cert);
-      if (r.ok) say(`verified: the certificate proves the model right on every string (${r.regions} regions, ${r.checks} checks, ${Math.round(r.ms)} ms)`);
-      else say(`rejected: ${r.condition}`);
-      setExit(r.ok ? 0 : 1);
-    });
+    .action(async (o: { model: string; certificate: string }) => setExit(await (await import('./certify-run.js')).verifyCommand(o)));
 }

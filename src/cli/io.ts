@@ -8,7 +8,7 @@
 
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { LiveLine, makeColors, shellJoin, type Colors } from './display.js';
+import { LiveLine, makeColors, shellJoin, type Colors } from './term.js';
 
 export type Out = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 /** Where a command writes: the process's streams, or a test's. */

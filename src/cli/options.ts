@@ -5,9 +5,8 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { ParityError } from '../core/errors.js';
 import { CELLS, type CellKind } from '../core/layout.js';
-import { checkHidden } from '../core/model.js';
-import { checkInt, checkLearningRate, checkLength, checkPositive, checkSeed, checkSetBits, LIMITS } from '../train/config.js';
-import { parseLengthRange } from '../research/sweep.js';
+import { checkHidden } from '../core/model-file.js';
+import { checkInt, checkLearningRate, checkLength, checkPositive, checkSeed, checkSetBits, LIMITS, parseLengthRange } from '../train/config.js';
 import { checkFamily, FAMILIES, type Family } from '../train/families.js';
 import { type Command } from 'commander';
 

@@ -2,13 +2,16 @@
 // file's lines, and the summary. Browser-safe: no node:* here.
 
 import { train } from '../train/train.js';
-import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
+import { DEFAULT_CONFIG, parseLengthRange, type TrainConfig } from '../train/config.js';
 import { ParityError } from '../core/errors.js';
 import { median } from '../core/stats.js';
 import { int, pct } from '../core/format.js';
 import { errorInfo, type TaskRunner } from './runner.js';
 import { countJudged, judge, type JudgedCounts, type Judgement } from './judge.js';
 import { sweepSpec, type VegaLiteSpec } from '../charts/specs.js';
+
+// In train/config.ts since the CLI parses --lengths with it (without loading sweeps); exported here as before.
+export { parseLengthRange };
 
 // ---- the grid ---------------------------------------------------------------------------------------------------
 
@@ -32,13 +35,6 @@ const DIMENSIONS = ['cell', 'hidden', 'lr', 'batch', 'optimizer', 'clip', 'lengt
 const GRID_KEYS = new Set<string>([...DIMENSIONS, 'seeds', 'base']);
 const BASE_KEYS = new Set<string>(Object.keys(DEFAULT_CONFIG).filter((k) => k !== 'dataset' && k !== 'seed'));
 
-/** "1-20" -> [1, 20]; throws ParityError for anything else. */
-export function parseLengthRange(s: string | [number, number]): [number, number] {
-  if (Array.isArray(s) && s.length === 2) return [s[0], s[1]];
-  const m = typeof s === 'string' ? /^\s*(\d+)\s*(?:-|\.\.)\s*(\d+)\s*$/.exec(s) : null;
-  if (!m) throw new ParityError(`length range ${JSON.stringify(s)} must look like 1-20 (min-max)`);
-  return [Number(m[1]), Number(m[2])];
-}
 
 /** Checks the shape of a grid (an object of non-empty arrays with known names), e.g. one read from a JSON file. */
 export function parseGrid(json: unknown, what = 'grid'): SweepGrid {

@@ -3,7 +3,9 @@
 import { ParityError } from '../core/errors.js';
 import { checkBits } from '../core/bits.js';
 import { type CellKind } from '../core/layout.js';
-import { checkCell, checkHidden, MAX_HIDDEN, type OptimizerKind } from '../core/model.js';
+// model-file.js, not model.js: the CLI parses its options with these checks, and model.js brings the wasm core.
+import { checkCell, checkHidden, MAX_HIDDEN } from '../core/model-file.js';
+import type { OptimizerKind } from '../core/model.js';
 
 export interface TrainConfig {
   cell: CellKind;
@@ -169,4 +171,12 @@ export function validateConfig(partial: Partial<TrainConfig>): TrainConfig {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** "1-20" -> [1, 20]; throws ParityError for anything else. */
+export function parseLengthRange(s: string | [number, number]): [number, number] {
+  if (Array.isArray(s) && s.length === 2) return [s[0], s[1]];
+  const m = typeof s === 'string' ? /^\s*(\d+)\s*(?:-|\.\.)\s*(\d+)\s*$/.exec(s) : null;
+  if (!m) throw new ParityError(`length range ${JSON.stringify(s)} must look like 1-20 (min-max)`);
+  return [Number(m[1]), Number(m[2])];
 }
