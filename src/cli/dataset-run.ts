@@ -6,7 +6,14 @@ import { formatDataset, randomStrings } from '../train/data.js';
 import { checkWritable, writeFileAtomic, writeStdout } from '../node/files.js';
 import { err, errColors, randomSeed } from './io.js';
 import { checkBudget } from './options.js';
-import type { DatasetOpts } from './dataset.js';
+
+export interface DatasetOpts {
+  count: number;
+  minLen: number;
+  maxLen: number;
+  seed?: number;
+  out?: string;
+}
 
 export async function datasetCommand(o: DatasetOpts): Promise<number> {
   if (o.minLen > o.maxLen) throw new ParityError(`--min-len ${o.minLen} is greater than --max-len ${o.maxLen}`);

@@ -3,14 +3,7 @@
 
 import { type Command } from 'commander';
 import { datasetSizeParser, lengthParser, seedParser } from './options.js';
-
-export interface DatasetOpts {
-  count: number;
-  minLen: number;
-  maxLen: number;
-  seed?: number;
-  out?: string;
-}
+import type { DatasetOpts } from './dataset-run.js';
 
 export function registerDataset(program: Command, name: string, setExit: (code: number) => void): void {
   program

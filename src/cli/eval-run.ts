@@ -17,7 +17,38 @@ import { seconds, loss } from '../core/format.js';
 import { colorsFor, out, outColors, processIO, randomSeed, type CliIO } from './io.js';
 import { loadModel } from './load.js';
 import { checkBudget, given } from './options.js';
-import type { CurveCommandOptions, EvalOpts } from './eval.js';
+import type { Family } from '../train/families.js';
+
+export interface EvalOpts {
+  model: string;
+  count?: number;
+  minLen: number;
+  maxLen: number;
+  lengths?: number[];
+  seed?: number;
+  json?: boolean;
+  curve?: boolean;
+  curveMax?: number;
+  chart?: string;
+  family: Family[];
+  familyMaxLen: number;
+}
+export interface CurveCommandOptions {
+  model: Model;
+  /** Shown in the chart's title and the JSON (e.g. the model file's name). */
+  modelName?: string;
+  /** The 1-2-5 series up to this length (default 10,000); ignored with `lengths`. */
+  max?: number;
+  lengths?: number[];
+  /** Strings per length (default 100). */
+  count?: number;
+  seed?: number;
+  /** Where to write the SVG chart (default curve.svg); null: no chart. */
+  chart?: string | null;
+  /** Print JSON instead of the table. */
+  json?: boolean;
+  io?: CliIO;
+}
 
 function describeModel(m: Model, file: string): string {
   const t = m.training as { steps?: unknown; solved?: unknown; seed?: unknown; goal?: { reached?: unknown } } | null;

@@ -3,25 +3,9 @@
 // This file is the command's options and help only; the run is in eval-run.ts, loaded when the command runs.
 
 import { type Command } from 'commander';
-import { type Model } from '../core/model.js';
-import { FAMILIES, type Family } from '../train/families.js';
-import { type CliIO } from './io.js';
+import { FAMILIES } from '../train/families.js';
 import { countParser, familyList, lengthList, lengthParser, seedParser } from './options.js';
-
-export interface EvalOpts {
-  model: string;
-  count?: number;
-  minLen: number;
-  maxLen: number;
-  lengths?: number[];
-  seed?: number;
-  json?: boolean;
-  curve?: boolean;
-  curveMax?: number;
-  chart?: string;
-  family: Family[];
-  familyMaxLen: number;
-}
+import type { EvalOpts, CurveCommandOptions } from './eval-run.js';
 
 export function registerEval(program: Command, name: string, setExit: (code: number) => void): void {
   program
@@ -49,23 +33,6 @@ Examples:
   $ ${name} eval --model model.json --curve --curve-max 100000 --chart curve.svg`,
     )
     .action(async (opts: EvalOpts, cmd: Command) => setExit(await (await import('./eval-run.js')).evalCommand(opts, cmd)));
-}
-
-export interface CurveCommandOptions {
-  model: Model;
-  /** Shown in the chart's title and the JSON (e.g. the model file's name). */
-  modelName?: string;
-  /** The 1-2-5 series up to this length (default 10,000); ignored with `lengths`. */
-  max?: number;
-  lengths?: number[];
-  /** Strings per length (default 100). */
-  count?: number;
-  seed?: number;
-  /** Where to write the SVG chart (default curve.svg); null: no chart. */
-  chart?: string | null;
-  /** Print JSON instead of the table. */
-  json?: boolean;
-  io?: CliIO;
 }
 
 /** Accuracy against string length for one model: a table (or JSON) on stdout and an SVG chart (eval-run.ts). */

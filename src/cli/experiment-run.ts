@@ -9,7 +9,25 @@ import { runExperimentToDir } from '../node/sweep-files.js';
 import { defaultWorkers, nodeWorkerPool } from '../node/workers.js';
 import { seconds, loss } from '../core/format.js';
 import { liveOn, onInterrupt, packageVersion, type CliIO } from './io.js';
-import type { ExperimentFlags } from './experiment.js';
+import type { CellKind } from '../core/layout.js';
+
+export interface ExperimentFlags {
+  datasetSize: number;
+  seeds: number;
+  epochs: number;
+  hidden: number;
+  batch: number;
+  lr: number;
+  cell: CellKind;
+  curriculum?: boolean;
+  earlyStop?: boolean;
+  evalEvery: number;
+  workers?: number;
+  out: string;
+  json?: boolean;
+  /** Run the arms as jobs on this Redis queue (node/queue.ts) instead of local worker threads. */
+  queue?: string;
+}
 
 export async function experimentAction(flags: ExperimentFlags, io: CliIO): Promise<void> {
   const options: Partial<ExperimentOptions> = {

@@ -3,9 +3,9 @@
 // Options and help only; the run is in experiment-run.ts, loaded when the command runs.
 
 import { type Command } from 'commander';
-import { type CellKind } from '../core/layout.js';
 import { processIO, type CliIO } from './io.js';
 import { batchParser, cellOption, datasetSizeParser, hiddenParser, intIn, learningRate, stepsParser, workersParser } from './options.js';
+import type { ExperimentFlags } from './experiment-run.js';
 
 /** Adds `experiment openai` to a commander program. `io` is for tests (default: process streams). */
 export function registerExperiment(program: Command, io: CliIO = processIO()): void {
@@ -33,20 +33,3 @@ export function registerExperiment(program: Command, io: CliIO = processIO()): v
     .action(async (flags: ExperimentFlags) => (await import('./experiment-run.js')).experimentAction(flags, io));
 }
 
-export interface ExperimentFlags {
-  datasetSize: number;
-  seeds: number;
-  epochs: number;
-  hidden: number;
-  batch: number;
-  lr: number;
-  cell: CellKind;
-  curriculum?: boolean;
-  earlyStop?: boolean;
-  evalEvery: number;
-  workers?: number;
-  out: string;
-  json?: boolean;
-  /** Run the arms as jobs on this Redis queue (node/queue.ts) instead of local worker threads. */
-  queue?: string;
-}

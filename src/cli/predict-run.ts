@@ -6,7 +6,11 @@ import { readStdin, writeStdout } from '../node/files.js';
 import { renderPredictions, shortenBits } from './display.js';
 import { err, errColors, outColors } from './io.js';
 import { loadModel } from './load.js';
-import type { PredictOpts } from './predict.js';
+
+export interface PredictOpts {
+  model: string;
+  json?: boolean;
+}
 
 export async function predictCommand(bitsArgs: string[], o: PredictOpts): Promise<number> {
   let strings: string[];

@@ -2,11 +2,7 @@
 // Options and help only; the run is in predict-run.ts, loaded when the command runs.
 
 import { type Command } from 'commander';
-
-export interface PredictOpts {
-  model: string;
-  json?: boolean;
-}
+import type { PredictOpts } from './predict-run.js';
 
 export function registerPredict(program: Command, name: string, setExit: (code: number) => void): void {
   program

@@ -13,7 +13,33 @@ import { defaultWorkers } from '../node/workers.js';
 import type { QueueProgress } from '../node/queue.js';
 import { seconds } from '../core/format.js';
 import { liveOn, onInterrupt, type CliIO } from './io.js';
-import type { SweepFlags } from './sweep.js';
+import type { CellKind } from '../core/layout.js';
+
+export interface SweepFlags {
+  cell?: CellKind[];
+  hidden?: number[];
+  lr?: number[];
+  batch?: number[];
+  optimizer?: ('adam' | 'sgd')[];
+  clip?: (number | null)[];
+  lengths?: [number, number][];
+  seeds?: number;
+  grid?: string;
+  steps?: number;
+  untilSolved?: boolean;
+  evalEvery?: number;
+  evalCount?: number;
+  evalMinLen?: number;
+  evalMaxLen?: number;
+  confirmCount?: number;
+  datasetSize?: number;
+  workers?: number;
+  results: string;
+  chart?: string;
+  json?: boolean;
+  /** Run the grid as jobs on this Redis queue (node/queue.ts) instead of local worker threads. */
+  queue?: string;
+}
 
 /** The grid a sweep command describes: the --grid file, with the command line's dimensions and settings on top. */
 export function sweepGridFromFlags(flags: SweepFlags): SweepGrid {

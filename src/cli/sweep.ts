@@ -3,7 +3,6 @@
 // Options and help only; the run is in sweep-run.ts, loaded when the command runs.
 
 import { type Command } from 'commander';
-import { type CellKind } from '../core/layout.js';
 import { processIO, type CliIO } from './io.js';
 import {
   batchParser,
@@ -21,6 +20,7 @@ import {
   stepsParser,
   workersParser,
 } from './options.js';
+import type { SweepFlags } from './sweep-run.js';
 
 /** Adds `sweep` to a commander program. `io` is for tests (default: process streams). */
 export function registerSweep(program: Command, io: CliIO = processIO()): void {
@@ -56,28 +56,3 @@ export function registerSweep(program: Command, io: CliIO = processIO()): void {
     .action(async (flags: SweepFlags) => (await import('./sweep-run.js')).sweepAction(flags, io));
 }
 
-export interface SweepFlags {
-  cell?: CellKind[];
-  hidden?: number[];
-  lr?: number[];
-  batch?: number[];
-  optimizer?: ('adam' | 'sgd')[];
-  clip?: (number | null)[];
-  lengths?: [number, number][];
-  seeds?: number;
-  grid?: string;
-  steps?: number;
-  untilSolved?: boolean;
-  evalEvery?: number;
-  evalCount?: number;
-  evalMinLen?: number;
-  evalMaxLen?: number;
-  confirmCount?: number;
-  datasetSize?: number;
-  workers?: number;
-  results: string;
-  chart?: string;
-  json?: boolean;
-  /** Run the grid as jobs on this Redis queue (node/queue.ts) instead of local worker threads. */
-  queue?: string;
-}

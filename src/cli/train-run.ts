@@ -13,7 +13,32 @@ import { LiveLine, progressLine, renderCurves, renderSummary, trainStatus } from
 import { err, errColors, isLive, onInterrupt, out, outColors, randomSeed, rerunCommand } from './io.js';
 import { loadDataset, loadModel } from './load.js';
 import { checkBudget, given } from './options.js';
-import type { TrainOpts } from './train.js';
+import type { Goal } from '../train/config.js';
+
+export interface TrainOpts {
+  cell: TrainConfig['cell'];
+  hidden: number;
+  lr: number;
+  optimizer: 'adam' | 'sgd';
+  batch: number;
+  steps: number;
+  minLen: number;
+  maxLen: number;
+  dataset?: string;
+  datasetSize?: number;
+  evalEvery: number;
+  evalCount: number;
+  evalMinLen: number;
+  evalMaxLen: number;
+  untilSolved?: boolean;
+  goal: Goal;
+  clip?: number;
+  seed?: number;
+  init?: string;
+  out: string;
+  log?: string;
+  json?: boolean;
+}
 
 /** Where train puts the certificate of a model it certified: model.json -> model.cert.json. */
 export const certificatePath = (modelFile: string): string => modelFile.replace(/(\.json)?$/i, '.cert.json');

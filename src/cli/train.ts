@@ -4,7 +4,7 @@
 
 import { Option, type Command } from 'commander';
 import { int } from '../core/format.js';
-import { DEFAULT_CONFIG, GOALS, LIMITS, type Goal, type TrainConfig } from '../train/config.js';
+import { DEFAULT_CONFIG, GOALS, LIMITS } from '../train/config.js';
 import {
   batchParser,
   cellOption,
@@ -18,31 +18,7 @@ import {
   seedParser,
   stepsParser,
 } from './options.js';
-
-export interface TrainOpts {
-  cell: TrainConfig['cell'];
-  hidden: number;
-  lr: number;
-  optimizer: 'adam' | 'sgd';
-  batch: number;
-  steps: number;
-  minLen: number;
-  maxLen: number;
-  dataset?: string;
-  datasetSize?: number;
-  evalEvery: number;
-  evalCount: number;
-  evalMinLen: number;
-  evalMaxLen: number;
-  untilSolved?: boolean;
-  goal: Goal;
-  clip?: number;
-  seed?: number;
-  init?: string;
-  out: string;
-  log?: string;
-  json?: boolean;
-}
+import type { TrainOpts } from './train-run.js';
 
 const D = DEFAULT_CONFIG;
 

@@ -1,7 +1,14 @@
 // The run of `parity-lstm worker` (its options and help are in worker.ts).
 
 import { defaultWorkers } from '../node/workers.js';
-import type { Out, WorkerFlags } from './worker.js';
+
+export type Out = NodeJS.WritableStream;
+export interface WorkerFlags {
+  queue: string;
+  concurrency?: number;
+  lockSeconds: number;
+  grace: number;
+}
 
 const stamp = (): string => new Date().toISOString().slice(11, 19);
 

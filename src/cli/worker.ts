@@ -5,15 +5,7 @@
 
 import { type Command } from 'commander';
 import { intIn, secondsIn } from './options.js';
-
-export type Out = NodeJS.WritableStream;
-
-export interface WorkerFlags {
-  queue: string;
-  concurrency?: number;
-  lockSeconds: number;
-  grace: number;
-}
+import type { Out, WorkerFlags } from './worker-run.js';
 
 /** Adds `worker` to a commander program. */
 export function registerWorker(program: Command, out: Out = process.stdout): void {
