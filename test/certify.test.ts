@@ -14,6 +14,7 @@ import { verify } from '../src/certify/verify.js';
 import { flipFlopModel } from '../src/certify/flipflop.js';
 import { type Certificate } from '../src/certify/certificate.js';
 import { registerCertifyCommands } from '../src/cli/certify.js';
+import { train } from '../src/train/train.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/models/${name}`, import.meta.url), 'utf8');
 const loadFixture = (name: string): Promise<Model> => Model.fromJSON(fixture(name));
@@ -89,6 +90,19 @@ describe('trained models', () => {
       expect(a.by).toBeGreaterThan(1.1);
       expect(a.by).toBeLessThan(1.4);
     }
+  });
+});
+
+describe('the GRU', () => {
+  it('is refuted by plain inference when it leaks, and otherwise answered unknown (not covered), never certified', async () => {
+    const { model } = await train({ cell: 'gru', seed: 1, goal: 'solved' });
+    const r = certify(model);
+    expect(r.verdict).toBe('refuted'); // a default solved GRU leaks like the LSTM does
+    expectConfirmedCounterexample(model, r);
+    const untrained = await Model.create({ cell: 'gru', hidden: 4, seed: 2 });
+    const u = certify(untrained);
+    expect(u.verdict).not.toBe('certified');
+    if (u.verdict === 'unknown') expect(u.reason).toMatch(/gru is not covered/);
   });
 });
 

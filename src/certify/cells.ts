@@ -90,7 +90,8 @@ export function step64(P: CellParams, s: Float64Array, x: number): Float64Array 
 }
 
 /** The cells certify covers; a GRU step (n's recurrent part gated by r) is not written yet. */
-export const NOT_COVERED = (cell: string): string => `certify covers LSTM and RNN models; a ${cell} model is not covered yet`;
+export const NOT_COVERED = (cell: string): string =>
+  `no string found that this ${cell} model gets wrong, but certify proves only LSTM and RNN models: a ${cell} is not covered yet`;
 
 export function readout64(P: CellParams, s: Float64Array): number {
   let z = P.lb;
