@@ -203,5 +203,12 @@ describe('the certify and verify commands', () => {
     writeFileSync(model, fixture('flipflop-rnn.json'));
     await expect(run('verify', '--model', model, '--certificate', notJson)).rejects.toBeInstanceOf(ParityError);
     await expect(run('verify', '--model', model, '--certificate', model)).rejects.toBeInstanceOf(ParityError);
+    // An --out that cannot be written is refused before the proof runs, not after.
+    await expect(run('certify', '--model', model, '--out', join(dir, 'no', 'such', 'c.json'))).rejects.toThrow(/cannot write certificate file .*does not exist/);
+  });
+
+  it('a certificate without a cell and hidden size is rejected with that condition, not "undefined"', async () => {
+    const r = verify(await flipFlopModel('rnn'), { format: 'parity-lstm-certificate/1' });
+    expect(r).toMatchObject({ ok: false, condition: 'the certificate names no cell and hidden size' });
   });
 });

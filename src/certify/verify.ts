@@ -228,6 +228,7 @@ export function verify(model: Model, cert: unknown): VerifyResult {
   if (typeof cert !== 'object' || cert === null) return fail('the certificate is not an object');
   const c = cert as Partial<Certificate>;
   if (c.format !== CERT_FORMAT) return fail(`format is ${JSON.stringify(c.format)}, expected ${CERT_FORMAT}`);
+  if (typeof c.cell !== 'string' || !isNum(c.hiddenSize)) return fail('the certificate names no cell and hidden size');
   if (c.cell !== model.cell || c.hiddenSize !== model.hiddenSize) return fail(`the certificate is for a ${c.cell} with hidden size ${c.hiddenSize}, the model is a ${model.cell} with ${model.hiddenSize}`);
   if (c.weightsHash !== model.weightsHash()) return fail(`weightsHash ${JSON.stringify(c.weightsHash)} is not this model's (${model.weightsHash()})`);
   const k = c.suffixLength, m = c.stepsPerCheck, baseFrom = c.baseFrom, depth = c.depth;

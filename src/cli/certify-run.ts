@@ -1,28 +1,21 @@
 // The runs of `parity-lstm certify` and `verify` (their options and help are in certify.ts). Each returns the exit
 // code: 0 certified / accepted, 1 refuted, unknown or rejected.
 
-import { Model } from '../core/model.js';
 import { ParityError } from '../core/errors.js';
+import { bits } from '../core/format.js';
 import { certify } from '../certify/certify.js';
 import { verify } from '../certify/verify.js';
-import { readTextFile, writeFileAtomic } from '../node/files.js';
-
-async function load(file: string): Promise<Model> {
-  const text = readTextFile(file, 'model file');
-  try {
-    return await Model.fromJSON(text);
-  } catch (e) {
-    if (e instanceof ParityError) throw new ParityError(`model file ${file}: ${e.message}`);
-    throw e;
-  }
-}
+import { checkWritable, readTextFile, writeFileAtomic } from '../node/files.js';
+import { loadModel } from './load.js';
 
 const say = (line: string): void => {
   process.stdout.write(line + '\n');
 };
 
 export async function certifyCommand(o: { model: string; out?: string; json?: boolean }): Promise<number> {
-  const model = await load(o.model);
+  // Before the proof's seconds: a certificate that could not be written would be lost.
+  if (o.out) checkWritable(o.out, 'certificate file');
+  const model = await loadModel(o.model);
   const r = certify(model);
   if (r.verdict === 'certified' && o.out) writeFileAtomic(o.out, JSON.stringify(r.certificate) + '\n', 'certificate file');
   const ms = Math.round(r.ms);
@@ -37,8 +30,7 @@ export async function certifyCommand(o: { model: string; out?: string; json?: bo
     say(JSON.stringify(out));
   } else if (r.verdict === 'refuted') {
     const cx = r.counterexample;
-    const shown = cx.bits.length > 80 ? `${cx.bits.slice(0, 40)}...${cx.bits.slice(-20)} (${cx.bits.length} bits)` : cx.bits;
-    say(`refuted: the model answers ${cx.answer} on ${shown}, whose parity is ${cx.parity} (logit ${cx.logit.toPrecision(4)}; found by ${cx.found})`);
+    say(`refuted: the model answers ${cx.answer} on ${bits(cx.bits, 80)}, whose parity is ${cx.parity} (logit ${cx.logit.toPrecision(4)}; found by ${cx.found})`);
   } else if (r.verdict === 'certified') {
     const c = r.certificate;
     say(
@@ -53,7 +45,7 @@ export async function certifyCommand(o: { model: string; out?: string; json?: bo
 }
 
 export async function verifyCommand(o: { model: string; certificate: string }): Promise<number> {
-  const model = await load(o.model);
+  const model = await loadModel(o.model);
   const text = readTextFile(o.certificate, 'certificate file');
   let cert: unknown;
   try {
