@@ -198,6 +198,8 @@ export function renderSummary(s: SummaryInfo, c: Colors): string {
     // "Solved" is about random strings only: the head says which stronger claim holds, if any.
     if (g.reached === 'certified') head = c.green(c.bold('✔ certified: right on every string of every length, proved'));
     else if (g.reached === 'robust') head = c.green(c.bold('✔ robust: right on every structured string family')) + c.yellow(' (not proved)');
+    // Asked for more and not reached: no green tick for a model that fails a string shown below.
+    else if (g.wanted !== null && g.wanted !== 'solved') head = c.yellow(c.bold(`■ solved at step ${int(at)} on random strings only`));
     else head = c.green(c.bold(`✔ solved at step ${int(at)}`)) + c.dim(' (on random strings)');
     if (g.reached !== 'solved') head += c.dim(` · solved at step ${int(at)}`);
     if (s.steps !== at && g.rounds === 0) head += c.green(` (ran ${int(s.steps)} steps)`);

@@ -144,6 +144,7 @@ export async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> 
   let lastPrintedStep = -1;
   let lastSolveStep = 0;
   let hardenFrom: number | null = null;
+  let checking = false;
   const hardenStatus = (p: Progress): string => {
     const done = p.step - (hardenFrom ?? 0);
     const round = Math.ceil(done / HARDEN.steps);
@@ -162,6 +163,7 @@ export async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> 
         display.log(ec.dim(`  solved on random strings at step ${int(lastSolveStep)}; checking structured strings and hardening toward ${config.goal}`));
       }
       display.update(p.phase === 'harden' ? hardenStatus(p) : trainStatus(p, config.steps, ec));
+      checking = false;
     } else {
       // At most one line about every second at first, and less often for long runs (1/20 of the time so far, up
       // to 30 s apart): a CI log of an hour's run stays a few hundred lines.
@@ -189,12 +191,17 @@ export async function trainCommand(o: TrainOpts, cmd: Command): Promise<number> 
     display.update(trainStatus(null, config.steps, ec), true);
     const onCheck = (check: 'families' | 'proof'): void => {
       const what = check === 'families' ? 'checking the structured string families…' : 'certify: trying to prove it right on every string…';
-      if (display.live) display.update(ec.dim(`  ${what}`), true);
+      if (display.live) {
+        display.update(ec.dim(`  ${what}`), true);
+        checking = true;
+      }
       else if (!json) err(ec.dim(what));
     };
     result = await train(config, { onProgress, signal: ac.signal, init, onCheck });
   } finally {
-    display.done();
+    // The last progress line stays on screen; a "checking…" line, once the check is done, says nothing.
+    if (checking) display.clear();
+    else display.done();
     log?.close();
     release();
   }
