@@ -21,7 +21,7 @@ export function registerEval(program: Command, name: string, setExit: (code: num
     .option('--curve-max <n>', 'longest length of the curve (default 10,000)', lengthParser('curve max'))
     .option('--chart <file>', 'where --curve writes its SVG chart (default curve.svg)')
     .option('--family <list>', `structured string families to test as well: ${FAMILIES.join(', ')}, all or none`, familyList, [...FAMILIES])
-    .option('--family-max-len <n>', 'the longest structured string (the long family goes to 10x this)', lengthParser('family max length'), 500)
+    .option('--family-max-len <n>', 'the longest structured string (n ones then n zeros and the long family go past it: 2x and 10x, at most 1,000,000 bits)', lengthParser('family max length'), 500)
     .option('--json', 'one JSON object on stdout')
     .addHelpText(
       'after',

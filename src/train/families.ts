@@ -65,7 +65,10 @@ export function familyStrings(family: Family, opts: FamilyOptions = {}): string[
     case 'runs': {
       // Five shapes per n: each shape tests one way a leaky state forgets (or a saturated one sticks).
       for (const n of runLengths(Math.max(1, Math.ceil(count / 5)), Math.max(1, max - 2))) {
-        out.push('1' + '0'.repeat(n), '0'.repeat(n) + '1', '1'.repeat(n), '1'.repeat(n) + '0'.repeat(n), '1' + '0'.repeat(n) + '1');
+        out.push('1' + '0'.repeat(n), '0'.repeat(n) + '1', '1'.repeat(n));
+        // 1^n 0^n is twice as long: kept within the longest string we accept anywhere.
+        if (2 * n <= LIMITS.length) out.push('1'.repeat(n) + '0'.repeat(n));
+        out.push('1' + '0'.repeat(n) + '1');
       }
       break;
     }
