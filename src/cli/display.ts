@@ -35,14 +35,18 @@ export function rate(x: number): string {
 /** One plain progress line, for logs: fixed-width columns so consecutive lines align. */
 export function progressLine(p: Progress, steps: number, c: Colors): string {
   const w = int(steps).length;
+  return [p.phase === 'harden' ? `harden step ${int(p.step)}` : `step ${padStartV(int(p.step), w)}/${int(steps)}`, ...numbers(p, c)].join('  ');
+}
+
+/** The numbers of a progress event in fixed-width columns, for the plain line and the live one alike. */
+function numbers(p: Progress, c: Colors): string[] {
   return [
-    p.phase === 'harden' ? `harden step ${int(p.step)}` : `step ${padStartV(int(p.step), w)}/${int(steps)}`,
     `loss ${loss(p.loss).padStart(8)}`,
     `train ${pct(p.trainAccuracy).padStart(6)}`,
     `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
     `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
     seconds(p.elapsedSec).padStart(9),
-  ].join('  ');
+  ];
 }
 
 const colorAcc = (s: string, x: number, c: Colors): string => (x === 1 ? c.green(s) : x < 0.6 ? s : c.yellow(s));
@@ -58,17 +62,7 @@ export function trainStatus(p: Progress | null, steps: number, c: Colors): strin
   const w = int(steps).length;
   const step = p?.step ?? 0;
   const parts = [`${bar(steps > 0 ? step / steps : 0, 24, c)} ${padStartV(int(step), w)}/${int(steps)}`];
-  if (p) {
-    parts.push(
-      `loss ${loss(p.loss).padStart(8)}`,
-      `train ${pct(p.trainAccuracy).padStart(6)}`,
-      `gen ${colorAcc(pct(p.genAccuracy).padStart(6), p.genAccuracy, c)}`,
-      `${rate(p.seqStepsPerSec).padStart(6)} seq-steps/s`,
-      seconds(p.elapsedSec).padStart(9),
-    );
-  } else {
-    parts.push(c.dim('starting…'));
-  }
+  parts.push(...(p ? numbers(p, c) : [c.dim('starting…')]));
   return parts.join(c.dim(' │ '));
 }
 
