@@ -11,7 +11,6 @@ import { makeRng, streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
 import { FAMILIES, familyReport, isRobust, type FamilyRow } from './families.js';
 import { HARDEN, hardeningBatch, hardeningBatches } from './harden.js';
-import { certify } from '../certify/certify.js';
 import { type Counterexample } from '../certify/refute.js';
 import { type Certificate } from '../certify/certificate.js';
 
@@ -360,6 +359,8 @@ async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
     let reached: Goal = robust ? 'robust' : 'solved';
     if (robust && wanted === 'certified') {
       st.opts.onCheck?.('proof');
+      // Loaded only when a proof is asked for: `--goal solved` and `robust` never pay for the proof's code.
+      const { certify } = await import('../certify/certify.js');
       const c = certify(model);
       record.certify = {
         verdict: c.verdict,
