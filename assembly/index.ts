@@ -21,6 +21,7 @@ import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward } from './head';
 import { configure, resetOptimizer, clipGradients, adamUpdate, sgdUpdate, OPT, OPT_ADAM, LAST_NORM } from './adam';
+import { setRegularizers, restartNoise, addStateNoise, forgetPenalty, PEN_W, NOISE, FORGET, PENALTY } from './regularize';
 export { applyActivation } from './activations';
 
 // ---- model and batch lifetime --------------------------------------------------------------------------------
@@ -55,6 +56,9 @@ export function groupCapacity(): i32 { return NG; }
 export function lastGradNorm(): f64 { return LAST_NORM; }
 /** The mean loss of the last lossAndGrads, trainStep or inferEnd. */
 export function lastLoss(): f64 { return LOSS; }
+/** The forget-gate penalty of the last lossAndGrads/trainStep (not in lastLoss, which stays the BCE). */
+export function lastPenalty(): f64 { return PENALTY; }
+export { setRegularizers };
 
 /**
  * Float offset of parameter tensor i in PARAMS, in PyTorch's order (W_ih, W_hh, b_ih, b_hh, linear.weight,
@@ -100,6 +104,28 @@ function captureFinal(g: i32, t: i32, h: usize): void {
   }
 }
 
+let BATCH: i32 = 0;
+
+/**
+ * The forget-gate penalty's weight per lane of group g at step t: FORGET / (B L_s H) for a string s that is still
+ * reading (t < L_s), so each string's penalty is its mean over steps and units and the batch's is their mean.
+ * Left at PEN_W.
+ */
+function penaltyWeights(g: i32, t: i32): void {
+  let w = f32x4.splat(0);
+  for (let lane = 0; lane < 4; lane++) {
+    const s = (g << 2) + lane;
+    const L = lengthOf(s);
+    if (s >= BATCH || t >= L) continue;
+    const v = FORGET / (<f32>BATCH * <f32>L * <f32>H);
+    if (lane == 0) w = f32x4.replace_lane(w, 0, v);
+    else if (lane == 1) w = f32x4.replace_lane(w, 1, v);
+    else if (lane == 2) w = f32x4.replace_lane(w, 2, v);
+    else w = f32x4.replace_lane(w, 3, v);
+  }
+  v128.store(PEN_W, w);
+}
+
 /** Training forward pass of group g over steps 0..T-1, keeping every step in the cache. */
 function forwardGroup(g: i32, T: i32): void {
   for (let t = 0; t < T; t++) {
@@ -109,6 +135,11 @@ function forwardGroup(g: i32, T: i32): void {
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : prev + OFF_C;
       lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev, true);
+      if (FORGET != 0) {
+        penaltyWeights(g, t);
+        forgetPenalty(blk);
+      }
+      if (NOISE != 0) addStateNoise(blk + OFF_H, blk + OFF_C);
     } else if (CELL == CELL_GRU) {
       gruForward(blk + OFF_H, blk, blk + OFF_HN, xAt(g, t), hPrev, true);
     } else {
@@ -149,7 +180,13 @@ function backwardGroup(g: i32, T: i32): void {
     const blk = cacheAt(g, t);
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
-      lstmBackward(blk + OFF_DZ, DC, blk, cPrev, blk + OFF_TC, dh);
+      let pen: usize = 0;
+      if (FORGET != 0) {
+        penaltyWeights(g, t);
+        v128.store(PEN_W, f32x4.add(v128.load(PEN_W), v128.load(PEN_W)));
+        pen = PEN_W;
+      }
+      lstmBackward(blk + OFF_DZ, DC, blk, cPrev, blk + OFF_TC, dh, pen);
       if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
     } else if (CELL == CELL_GRU) {
       // dz over the gates, dz_x over hn; dhp first gets the part of dh that skips W_hh, then the W_hh part.
@@ -176,6 +213,8 @@ export function lossAndGrads(B: i32): i32 {
   const groups = (B + 3) >> 2;
   if (!TRAIN_READY || groups > NG) return NOT_LAID_OUT;
   refreshBiasSum(O_BIH, O_BHH);
+  BATCH = B;
+  restartNoise();
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
   for (let g = 0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
   LOSS = headForward(B);

@@ -116,10 +116,11 @@ export function lstmForward2(hA: usize, cA: usize, xA: usize, hPrevA: usize, hB:
 /**
  * Backward of lstmForward for one step. Out: dz, the gradient at the pre-activations (rows i|f|g|o); dc, in and
  * out: the gradient at c from the step after, replaced by the gradient at c_prev. In: the step's gates, c_prev,
- * tanh(c), and dh, the gradient at h. dz may alias gates, and does in training (the cache keeps one copy): unit j
+ * tanh(c), dh, the gradient at h, and pen: 0, or a v128 of twice the forget-gate penalty's weight per lane
+ * (regularize.ts). dz may alias gates, and does in training (the cache keeps one copy): unit j
  * reads its four gate rows before writing its four dz rows.
  */
-export function lstmBackward(dz: usize, dc: usize, gates: usize, cPrev: usize, tc: usize, dh: usize): void {
+export function lstmBackward(dz: usize, dc: usize, gates: usize, cPrev: usize, tc: usize, dh: usize, pen: usize): void {
   const hb = <usize>H << 4;
   const one = one4();
   for (let j = 0; j < H; j++) {
@@ -136,7 +137,9 @@ export function lstmBackward(dz: usize, dc: usize, gates: usize, cPrev: usize, t
     // backprop through c = f * c_prev + i * g
     const dI = f32x4.mul(dC, gg);
     const dG = f32x4.mul(dC, gi);
-    const dF = f32x4.mul(dC, v128.load(cPrev + o));
+    let dF = f32x4.mul(dC, v128.load(cPrev + o));
+    // the forget-gate penalty w f^2 (regularize.ts): pen points at 2 w per lane
+    if (pen) dF = f32x4.add(dF, f32x4.mul(v128.load(pen), gf));
     v128.store(dc + o, f32x4.mul(dC, gf));
     // backprop through the gate nonlinearities: sigmoid' = s (1 - s), tanh' = 1 - t^2
     v128.store(dz + o, f32x4.mul(f32x4.mul(dI, gi), f32x4.sub(one, gi)));

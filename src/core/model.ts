@@ -38,6 +38,13 @@ export interface TensorData {
 
 const mib = (bytes: number): string => `${Math.ceil(bytes / 2 ** 20)} MiB`;
 
+/** See Model.setRegularizers. */
+export interface Regularizers {
+  noise?: number;
+  forget?: number;
+  seed?: number;
+}
+
 export class Model {
   readonly inputSize = 1 as const;
   /** The informational `training` block of the model file. */
@@ -152,6 +159,26 @@ export class Model {
     const kind = o.kind === 'sgd' ? 1 : 0;
     const clip = o.clip ?? 0;
     this.core.exports.setOptimizer(kind, o.lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.eps ?? 1e-8, clip);
+  }
+
+  /**
+   * The hardening phase's regularisers (assembly/regularize.ts), LSTM only, off (0) by default: state noise of
+   * standard deviation `noise` on h and c after each training step, and `forget` times the mean squared forget gate
+   * added to the loss. `seed` picks the noise; the same seed gives the same noise at every lossAndGrads/step.
+   */
+  setRegularizers(r: Regularizers): void {
+    const noise = r.noise ?? 0;
+    const forget = r.forget ?? 0;
+    for (const [name, v] of [['noise', noise], ['forget', forget]] as const) {
+      if (!(Number.isFinite(v) && v >= 0)) throw new ParityError(`the ${name} regulariser must be a finite number >= 0, not ${v}`);
+    }
+    if ((noise || forget) && this.cell !== 'lstm') throw new ParityError(`state noise and the forget-gate penalty are for LSTM models, not ${this.cell}`);
+    this.core.exports.setRegularizers(noise, forget, (r.seed ?? 1) >>> 0);
+  }
+
+  /** The forget-gate penalty of the last step (lastLoss and step() give the BCE alone). */
+  lastPenalty(): number {
+    return this.core.exports.lastPenalty();
   }
 
   /** Forgets Adam's moments and step count. */

@@ -117,6 +117,7 @@ export function refLossAndGrads(
   p: Params,
   strings: string[],
   observe?: StepObserver,
+  forget = 0,
 ): { loss: number; logits: number[]; grads: Float64Array } {
   const G = gateCount(cell);
   const o = offsets(cell, H);
@@ -132,6 +133,10 @@ export function refLossAndGrads(
     const y = parity(bits);
     logits.push(z);
     loss += bceWithLogits(z, y) / B;
+    // The hardening phase's forget-gate penalty (LSTM): forget times the batch mean of each string's mean f^2
+    // over its steps and units, so each f adds w f^2 with w = forget / (B L H).
+    const w = cell === 'lstm' ? forget / (B * steps.length * H) : 0;
+    for (const s of steps) for (let j = 0; j < H && w; j++) loss += w * s.gates[H + j] ** 2;
 
     // backprop through the mean BCE: d loss / d z = (sigmoid(z) - y) / B
     const dz = (sigmoid(z) - y) / B;
@@ -161,7 +166,7 @@ export function refLossAndGrads(
           // backprop through c = f * c_prev + i * g
           const dI = dC * g;
           const dG = dC * i;
-          const dF = dC * s.cPrev[j];
+          const dF = dC * s.cPrev[j] + 2 * w * f;
           dcPrev[j] = dC * f;
           // backprop through the gate nonlinearities
           dzh[j] = dI * i * (1 - i);

@@ -27,6 +27,8 @@ export interface CoreExports {
   groupCapacity(): number;
   lastGradNorm(): number;
   lastLoss(): number;
+  lastPenalty(): number;
+  setRegularizers(noise: number, forget: number, seed: number): void;
   tensorOffset(i: number): number;
   lossAndGrads(batch: number): number;
   setOptimizer(kind: number, lr: number, beta1: number, beta2: number, eps: number, clip: number): void;
