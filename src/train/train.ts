@@ -2,7 +2,7 @@
 // solved), then, toward the goal, hardening rounds on strings random ones never show, each followed by the
 // structured check (families.ts) and the proof (certify/), until the goal holds or the rounds run out.
 
-import { Model } from '../core/model.js';
+import { Model, type Regularizers } from '../core/model.js';
 import { ParityError } from '../core/errors.js';
 import { validateConfig, type Goal, type TrainConfig } from './config.js';
 import { checkBits } from '../core/bits.js';
@@ -10,7 +10,7 @@ import { epochWalker, randomStringsFrom } from './data.js';
 import { makeRng, streamSeed } from '../core/rng.js';
 import { score } from './evaluate.js';
 import { FAMILIES, familyReport, isRobust, type FamilyRow } from './families.js';
-import { HARDEN, hardeningBatch, hardeningBatches } from './harden.js';
+import { HARDEN, hardeningBatch, hardeningBatches, hardeningRegularizers } from './harden.js';
 import { type Counterexample } from '../certify/refute.js';
 import { type Certificate } from '../certify/certificate.js';
 
@@ -98,6 +98,8 @@ export interface TrainOptions {
    * curriculum whose lengths grow. The strings must be non-empty 0/1 strings; the config's sampler is then unused.
    */
   batches?: (step: number) => string[];
+  /** Each step's regularisers (Model.setRegularizers), for a custom phase such as harden(); off when absent. */
+  regularizers?: (step: number) => Regularizers;
   /** Stops training between steps; the result holds the model so far. */
   signal?: AbortSignal;
   /** Start from these weights (copied; cell and hidden size must match the config). */
@@ -161,7 +163,7 @@ interface RunState {
  * no confirmation has passed yet (so solvedAtStep is the first confirmed step, with or without untilSolved) and,
  * with untilSolved, stops there; a hardening phase runs every step.
  */
-async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (step: number) => string[], epochSteps: number | null): Promise<void> {
+async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (step: number) => string[], epochSteps: number | null, regularize?: (step: number) => Regularizers): Promise<void> {
   const { model, config, opts } = st;
   const end = st.step + steps;
   let window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
@@ -172,6 +174,7 @@ async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (s
       break;
     }
     const strings = nextBatch(st.step + 1);
+    if (regularize) model.setRegularizers(regularize(st.step + 1));
     const t0 = now();
     model.loadBatchUnchecked(strings);
     const loss = model.step();
@@ -222,6 +225,7 @@ async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (s
       st.lastYield = now();
     }
   }
+  if (regularize) model.setRegularizers({});
   if (epochSteps !== null && opts.onEpochEnd && st.step > 0 && epochEndedAt !== st.step) {
     opts.onEpochEnd({ epoch: Math.ceil(st.step / epochSteps), step: st.step }, model);
   }
@@ -285,7 +289,7 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     stopped: false,
   };
 
-  await runPhase(st, 'solve', config.steps, nextBatch, epochSteps);
+  await runPhase(st, 'solve', config.steps, nextBatch, epochSteps, opts.regularizers);
   // The final model's own confirmation, unless one just ran on exactly this model, or we were asked to stop.
   let confirmAccuracy = st.lastConfirm && st.lastConfirm.step === st.step ? st.lastConfirm.accuracy : st.stopped ? null : st.confirm();
   // Solved: the final model passed its confirmation; when a stop skipped that, whether an earlier one passed.
@@ -347,7 +351,9 @@ async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
     model.setOptimizer({ kind: 'adam', lr: HARDEN.lr, clip: HARDEN.clip });
     model.resetOptimizer();
     const round = record.rounds++;
-    await runPhase(st, 'harden', HARDEN.steps, (s) => hardeningBatch(streamSeed(config.seed, round), s - from), null);
+    const seed = streamSeed(config.seed, round);
+    const regularize = model.cell === 'lstm' ? (s: number) => hardeningRegularizers(seed, s - from) : undefined;
+    await runPhase(st, 'harden', HARDEN.steps, (s) => hardeningBatch(seed, s - from), null, regularize);
     record.hardenSteps += st.step - from;
     record.hardenSeconds += (st.trainMs - t) / 1000;
   };
@@ -376,9 +382,9 @@ async function pursueGoal(st: RunState, solved: boolean): Promise<GoalRecord> {
     record.checkSeconds += (now() - t0) / 1000;
     record.reached = reached;
     if (GOAL_RANK[reached] >= GOAL_RANK[wanted] || record.rounds >= HARDEN.rounds || st.stopped) return record;
-    // A proof that did not close on a robust model is not helped by more of the same hardening (measured on 10
-    // seeds: docs/certify.md); a refuted or non-robust model is.
-    if (record.certify?.verdict === 'unknown') return record;
+    // Without the regularisers a proof that did not close on a robust model was not helped by more hardening
+    // (measured on 10 seeds: docs/certify.md); with them (LSTM) another round contracts the state further.
+    if (record.certify?.verdict === 'unknown' && model.cell !== 'lstm') return record;
     await harden();
     if (st.stopped) return record;
   }
@@ -426,6 +432,6 @@ export async function harden(model: Model, opts: HardenOptions = {}): Promise<Tr
   const steps = opts.steps ?? HARDEN.steps;
   return train(
     { cell: model.cell, hidden: model.hiddenSize, seed, steps, lr: opts.lr ?? HARDEN.lr, clip: HARDEN.clip, untilSolved: false, batch: HARDEN.batch, evalEvery: steps },
-    { init: model, batches: hardeningBatches(seed), signal: opts.signal },
+    { init: model, batches: hardeningBatches(seed), regularizers: model.cell === 'lstm' ? (s) => hardeningRegularizers(seed, s) : undefined, signal: opts.signal },
   );
 }
