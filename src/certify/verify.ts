@@ -1,7 +1,7 @@
 // verify(model, certificate): an independent check of a parity-lstm-certificate/1, sharing no enclosure code with
 // certify. Its domain is different on purpose: affine forms whose coefficients are intervals with outward
-// rounding on every operation (so float64 rounding is enclosed op by op, not by a global pad), activations by the
-// mean-value form f(z) in f(m) + f'([lo, hi]) (z - m) (certify uses DeepZ's min-slope), and containment in a
+// rounding on every operation (so float64 rounding is enclosed op by op, not by a global pad), activations by
+// Taylor's theorem around the centre with the largest |f''| on the range (certify uses DeepZ's min-slope), and containment in a
 // region through V^T with the rounding defect of V^T V bounded explicitly. The float32 inference's error bounds
 // are restated here (not imported) and must equal the certificate's errorModel.
 
@@ -69,7 +69,50 @@ function widen(x: F, by: number): F {
   return { c: x.c, a: x.a, e: up(x.e + by) };
 }
 
-/** f(z) for a monotone f whose derivative peaks at 0, by the mean-value form around the centre's midpoint. */
+// |f''| of tanh peaks at atanh(1/sqrt 3) = 0.6585 (value 4 / (3 sqrt 3)), of the sigmoid at ln(2 + sqrt 3) = 1.3170
+// (value sqrt 3 / 18); it is 0 at 0 and falls off past the peak, so on a range without +-peak its largest value is
+// at an end. The peak values are rounded up.
+const F2 = {
+  tanh: { peak: 0.6584789484624084, top: 0.7698003589195011, f2: (v: number) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2) },
+  sigmoid: {
+    peak: 1.3169578969248166,
+    top: 0.09622504486493764,
+    f2: (v: number) => {
+      const y = 1 / (1 + Math.exp(-v));
+      return y * (1 - y) * (1 - 2 * y);
+    },
+  },
+};
+
+/** The largest |f''| on [lo, hi], rounded up. */
+function maxF2(kind: 'tanh' | 'sigmoid', lo: number, hi: number): number {
+  const { peak, top, f2 } = F2[kind];
+  if ((lo <= peak && hi >= peak) || (lo <= -peak && hi >= -peak)) return up(top + LIBM);
+  return up(Math.max(Math.abs(f2(lo)), Math.abs(f2(hi))) + LIBM);
+}
+
+/**
+ * f(z) by Taylor's theorem around the centre's midpoint m: f(m) + f'(m) (z - m) + a remainder of at most
+ * max|f''| (z - m)^2 / 2 on the range (certify linearises by DeepZ's min-slope instead).
+ */
+function taylor(z: F, kind: 'tanh' | 'sigmoid'): F {
+  const f = kind === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
+  const df = kind === 'tanh' ? (v: number) => 1 - Math.tanh(v) ** 2 : (v: number) => f(v) * (1 - f(v));
+  const [lo, hi] = rangeOf(z);
+  const m = (z.c[0] + z.c[1]) / 2;
+  const fm = f(m);
+  const dm = df(m);
+  const D: I = [dn(dm - LIBM), up(dm + LIBM)];
+  // |z - m| <= R: the centre's own spread, the coefficients and the error.
+  const R = up(Math.max(up(z.c[1] - m), up(m - z.c[0])) + radiusOf(z));
+  const c = iadd([fm - LIBM, fm + LIBM], imul(D, [dn(z.c[0] - m), up(z.c[1] - m)]));
+  const a = z.a.map((ak) => imul(D, ak));
+  const rem = up(up(maxF2(kind, lo, hi) * up(R * R)) / 2);
+  const e = up(up(up(mag(D) * z.e) + rem) + (kind === 'tanh' ? TANH_ERR : SIGMOID_ERR));
+  return { c, a, e };
+}
+
+/** f(z) by the mean-value form around the centre's midpoint: f(m) + f'([lo, hi]) (z - m). */
 function meanValue(z: F, kind: 'tanh' | 'sigmoid'): F {
   const f = kind === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
   const df = kind === 'tanh' ? (v: number) => 1 - Math.tanh(v) ** 2 : (v: number) => f(v) * (1 - f(v));
@@ -85,6 +128,17 @@ function meanValue(z: F, kind: 'tanh' | 'sigmoid'): F {
   const a = z.a.map((ak) => imul(S, ak));
   const e = up(up(S[1] * z.e) + (kind === 'tanh' ? TANH_ERR : SIGMOID_ERR));
   return { c, a, e };
+}
+
+/**
+ * The activation by whichever of the two sound forms leaves less uncertainty outside its point coefficients (what
+ * absorb turns into a box): Taylor's where the range is narrow, the mean-value form's where f' barely varies.
+ */
+function activate(z: F, kind: 'tanh' | 'sigmoid'): F {
+  const t = taylor(z, kind);
+  const v = meanValue(z, kind);
+  const loose = (x: F): number => x.a.reduce((r, [lo, hi]) => r + (hi - lo) / 2, x.e + (x.c[1] - x.c[0]) / 2);
+  return loose(v) < loose(t) ? v : t;
 }
 
 /** x * y with float32 rounding of the product. */
@@ -151,19 +205,57 @@ function step(w: W, s: F[], x: number): F[] {
   const { H } = w;
   const hs = s.slice(0, H);
   const z = (r: number): F => sum32(w, hs, (k) => w.whh[r * H + k], w.bsum[r] + (x ? w.wih[r] : 0));
-  if (w.cell === 'rnn') return Array.from({ length: H }, (_, j) => meanValue(z(j), 'tanh'));
+  if (w.cell === 'rnn') return absorb(Array.from({ length: H }, (_, j) => activate(z(j), 'tanh')));
   const h: F[] = [];
   const c: F[] = [];
   for (let j = 0; j < H; j++) {
-    const ig = meanValue(z(j), 'sigmoid');
-    const fg = meanValue(z(H + j), 'sigmoid');
-    const gg = meanValue(z(2 * H + j), 'tanh');
-    const og = meanValue(z(3 * H + j), 'sigmoid');
+    const ig = activate(z(j), 'sigmoid');
+    const fg = activate(z(H + j), 'sigmoid');
+    const gg = activate(z(2 * H + j), 'tanh');
+    const og = activate(z(3 * H + j), 'sigmoid');
     const cj = plus32(times(fg, s[H + j]), times(ig, gg));
     c.push(cj);
-    h.push(times(og, meanValue(cj, 'tanh')));
+    h.push(times(og, activate(cj, 'tanh')));
   }
-  return [...h, ...c];
+  return absorb([...h, ...c]);
+}
+
+/**
+ * Each coordinate's own uncertainty (its error, the width of its centre and of its coefficients) as a fresh
+ * generator of that coordinate alone: a superset, but the next step maps it with the weights' signs (J) instead
+ * of their magnitudes (|J|), so rounding and the activations' slope ranges do not wrap over a string's steps.
+ */
+/** Generators kept, in multiples of the state's size n, before the smallest fold (absorb). */
+const FOLD_AT = 4;
+
+function absorb(s: F[]): F[] {
+  const n = s.length;
+  const g = s[0].a.length;
+  // Past FOLD_AT generators, the smallest (by their largest coefficient) fold into the new ones: |a_k| is added to
+  // each coordinate's own generator, a superset again, so a long string keeps at most FOLD_AT + n generators.
+  let fold = new Set<number>();
+  if (g + n > FOLD_AT * n) {
+    const size = Array.from({ length: g }, (_, k) => Math.max(...s.map((x) => mag(x.a[k]))));
+    const order = Array.from({ length: g }, (_, k) => k).sort((p, q) => size[p] - size[q]);
+    fold = new Set(order.slice(0, g + n - FOLD_AT * n));
+  }
+  return s.map((x, i) => {
+    const m = (x.c[0] + x.c[1]) / 2;
+    let r = up(x.e + Math.max(up(x.c[1] - m), up(m - x.c[0])));
+    const a: I[] = [];
+    x.a.forEach(([lo, hi], k) => {
+      if (fold.has(k)) {
+        r = up(r + mag([lo, hi]));
+        return;
+      }
+      // An interval coefficient [mid - w, mid + w] of u_k (|u_k| <= 1) is mid u_k plus at most w.
+      const mid = (lo + hi) / 2;
+      r = up(r + Math.max(up(hi - mid), up(mid - lo)));
+      a.push([mid, mid]);
+    });
+    for (let j = 0; j < n; j++) a.push(j === i ? [r, r] : [0, 0]);
+    return { c: [m, m] as I, a, e: 0 };
+  });
 }
 
 function logitRange(w: W, s: F[]): I {
@@ -212,6 +304,49 @@ function defectOf(V: number[], n: number): number {
       row = up(row + mag(s));
     }
     worst = Math.max(worst, row);
+  }
+  return worst;
+}
+
+/** How many times verify halves a region whose image does not fit (2^SPLITS pieces at most, per word). */
+const SPLITS = 4;
+
+/** The states after the m bits of word (most significant bit first) from s. */
+function runWord(w: W, s: F[], word: number, m: number): F[] {
+  for (let d = m - 1; d >= 0; d--) s = step(w, s, (word >> d) & 1);
+  return s;
+}
+
+/**
+ * The two halves of s along its widest generator q: u_q in [-1, 0] and [0, 1] is -+1/2 + u'/2, so each half is
+ * the centre -+ a_q/2 with a_q halved (both rounded outward); together they cover s.
+ */
+function halves(s: F[]): [F[], F[]] {
+  let q = 0;
+  let top = -1;
+  for (let k = 0; k < s[0].a.length; k++) {
+    const size = Math.max(...s.map((x) => mag(x.a[k])));
+    if (size > top) [q, top] = [k, size];
+  }
+  const half = (sign: number): F[] =>
+    s.map((x) => {
+      const h: I = [dn(x.a[q][0] / 2), up(x.a[q][1] / 2)];
+      const a = x.a.slice();
+      a[q] = h;
+      return { c: iadd(x.c, sign > 0 ? h : [-h[1], -h[0]]), a, e: x.e };
+    });
+  return [half(-1), half(1)];
+}
+
+/** The worst excess over the pieces of s, halving a piece whose check fails up to `depth` more times. */
+function splitFit(s: F[], depth: number, check: (piece: F[]) => number): number {
+  const [lo, hi] = halves(s);
+  let worst = -Infinity;
+  for (const piece of [lo, hi]) {
+    let ex = check(piece);
+    if (!(ex <= 0) && depth > 1) ex = splitFit(piece, depth - 1, check);
+    worst = Math.max(worst, ex);
+    if (!(worst <= 0)) return worst;
   }
   return worst;
 }
@@ -310,7 +445,10 @@ export function verify(model: Model, cert: unknown): VerifyResult {
       if (d === m) {
         checks++;
         const j = cls((ci >> k!) ^ wpar, ((ci & mask) << m!) | word);
-        const ex = fitIn(j, s);
+        let ex = fitIn(j, s);
+        // Where the image of the whole region does not fit, its halves' images may: the second-order terms of the
+        // widest direction shrink fourfold per split.
+        if (!(ex <= 0)) ex = splitFit(regionForm(R[i], n), SPLITS, (piece) => fitIn(j, runWord(w, piece, word, m!)));
         if (!(ex <= 0)) bad = `containment: region ${i} after ${word.toString(2).padStart(m!, '0')} is outside every region of its class by ${ex.toPrecision(3)} of a radius`;
         return;
       }
