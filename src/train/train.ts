@@ -420,6 +420,8 @@ export interface HardenOptions {
   seed?: number;
   steps?: number;
   lr?: number;
+  /** State noise and the forget-gate penalty (HARDEN.noise, HARDEN.forget; LSTM only). Default true. */
+  regularize?: boolean;
   signal?: AbortSignal;
 }
 
@@ -432,6 +434,6 @@ export async function harden(model: Model, opts: HardenOptions = {}): Promise<Tr
   const steps = opts.steps ?? HARDEN.steps;
   return train(
     { cell: model.cell, hidden: model.hiddenSize, seed, steps, lr: opts.lr ?? HARDEN.lr, clip: HARDEN.clip, untilSolved: false, batch: HARDEN.batch, evalEvery: steps },
-    { init: model, batches: hardeningBatches(seed), regularizers: model.cell === 'lstm' ? (s) => hardeningRegularizers(seed, s) : undefined, signal: opts.signal },
+    { init: model, batches: hardeningBatches(seed), regularizers: model.cell === 'lstm' && opts.regularize !== false ? (s) => hardeningRegularizers(seed, s) : undefined, signal: opts.signal },
   );
 }
