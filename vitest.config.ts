@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Two suites. `fast`: every check of behaviour, a few seconds of training at most per file. `slow` (test/slow/):
 // statistics over many seeds and long certifications, which say how often or how well, not whether it works.
-// `npm test` (and .ci/run) runs both; `npm run test:fast` and `npm run test:slow` run one.
+// `npm test` runs `fast`, `npm run test:slow` runs `slow`, `npm run test:all` (what .ci/run runs) runs both.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
