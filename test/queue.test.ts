@@ -134,17 +134,18 @@ describe('queue address and ids', () => {
 
 describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
   it('two workers give the local sweep\'s results (a bad setting is a failed run, not a retry), and the experiment\'s', async () => {
-    const w = [await worker(1), await worker(1)];
+    const w = await Promise.all([worker(1), worker(1)]);
     const d = tmp();
     const grid = path.join(d, 'grid.json'); // hidden 0 through a file: the command line refuses it
     fs.writeFileSync(grid, JSON.stringify({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }));
+    const localRun = runSweep(expandGrid({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }), { runner: inlineRunner() });
     const res = await run(['sweep', '--grid', grid, '--queue', url(1), '--results', path.join(d, 'q.jsonl'), '--json']);
     expect(res.code).toBe(0);
     const json = JSON.parse(res.out.split('\n').find((l) => l.startsWith('{'))!);
     expect(json.ranNow).toBe(12);
     const got = readLines(path.join(d, 'q.jsonl'));
     expect(got).toHaveLength(12);
-    const local = await runSweep(expandGrid({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }), { runner: inlineRunner() });
+    const local = await localRun;
     expect(hashes(got)).toEqual(hashes(local.results));
     expect(got.filter((r) => r.weightsHash).length).toBe(8);
     const failed = got.filter((r) => r.status === 'failed');
@@ -176,11 +177,40 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     fs.rmSync(d, { recursive: true, force: true });
   }, 60_000);
 
+  it('a bad URL, an unreachable Redis and a queue of another version: one line and exit 2', async () => {
+    const closed = await freePort();
+    const cases: [string[], RegExp][] = [
+      [['sweep', '--seeds', '1', '--queue', 'http://127.0.0.1:1'], /^error: --queue "http:\/\/127.0.0.1:1" has the scheme http: use redis:\/\//],
+      [['sweep', '--seeds', '1', '--queue', `redis://127.0.0.1:${closed}`], /^error: cannot reach Redis at redis:\/\/127.0.0.1:\d+\/0: connection refused/],
+      [['worker', '--queue', `redis://127.0.0.1:${closed}/0`], /^error: cannot reach Redis at .*connection refused/],
+      [['worker', '--queue', url(999)], /^error: Redis at .* has no database 999/],
+    ];
+    // Database 3 holds a waiting job of another version.
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port, db: 3 } });
+    await (await q.client).set(`${q.qualifiedName}:parity-lstm-version`, '0.0.0-other');
+    await q.add('sweep-run', { v: '0.0.0-other', task: { kind: 'sweep-run' } }, { jobId: 'old-1' });
+    await q.close();
+    cases.push(
+      [['sweep', '--seeds', '1', '--queue', url(3)], /^error: the queue at .*\/3 holds 1 unfinished job of parity-lstm 0.0.0-other; this is \S+: /],
+      [['worker', '--queue', url(3)], /^error: the queue at .*\/3 holds jobs of parity-lstm 0.0.0-other; this worker is \S+: run a 0.0.0-other worker/],
+    );
+    const d = tmp();
+    const outs = await Promise.all(cases.map(([args]) => run([...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])])));
+    outs.forEach((o, i) => {
+      expect(o.code, o.out).toBe(2);
+      expect(o.out.trim().split('\n'), o.out).toHaveLength(1);
+      expect(o.out.trim()).toMatch(cases[i][1]);
+    });
+    expect(packageVersion()).not.toBe('0.0.0-other');
+    fs.rmSync(d, { recursive: true, force: true });
+  }, 60_000);
+
   it('a worker SIGKILLed mid-sweep: its job is taken over, and every run appears exactly once', async () => {
     const d = tmp();
     const results = path.join(d, 'k.jsonl');
-    const a = await worker(2);
-    const b = await worker(2);
+    const [a, b] = await Promise.all([worker(2), worker(2)]);
+    // The reference, here while the workers run the queue's copy.
+    const localRun = runSweep(expandGrid({ hidden: [4, 5], seeds: 6, base: { steps: 500, untilSolved: false, evalEvery: 250 } }), { runner: inlineRunner() });
     const grid = ['--hidden', '4,5', '--seeds', '6', '--steps', '500', '--no-until-solved', '--eval-every', '250'];
     const sweep = run(['sweep', ...grid, '--queue', url(2), '--results', results, '--json']);
     const t0 = Date.now();
@@ -201,7 +231,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     const jobs = await q.getJobs(['completed']);
     expect(jobs).toHaveLength(12);
     expect(jobs.filter((j) => j.stalledCounter > 0 || j.attemptsStarted > 1).length).toBeGreaterThanOrEqual(1);
-    const local = await runSweep(expandGrid({ hidden: [4, 5], seeds: 6, base: { steps: 500, untilSolved: false, evalEvery: 250 } }), { runner: inlineRunner() });
+    const local = await localRun;
     expect(hashes(lines)).toEqual(hashes(local.results));
 
     // A rerun with the same file enqueues nothing; with a new file (and no worker left) the queue's results serve it.
@@ -240,34 +270,6 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     b.child.kill('SIGTERM');
     await b.exited;
     await q.close();
-    fs.rmSync(d, { recursive: true, force: true });
-  }, 60_000);
-
-  it('a bad URL, an unreachable Redis and a queue of another version: one line and exit 2', async () => {
-    const closed = await freePort();
-    const cases: [string[], RegExp][] = [
-      [['sweep', '--seeds', '1', '--queue', 'http://127.0.0.1:1'], /^error: --queue "http:\/\/127.0.0.1:1" has the scheme http: use redis:\/\//],
-      [['sweep', '--seeds', '1', '--queue', `redis://127.0.0.1:${closed}`], /^error: cannot reach Redis at redis:\/\/127.0.0.1:\d+\/0: connection refused/],
-      [['worker', '--queue', `redis://127.0.0.1:${closed}/0`], /^error: cannot reach Redis at .*connection refused/],
-      [['worker', '--queue', url(999)], /^error: Redis at .* has no database 999/],
-    ];
-    // Database 3 holds a waiting job of another version.
-    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port, db: 3 } });
-    await (await q.client).set(`${q.qualifiedName}:parity-lstm-version`, '0.0.0-other');
-    await q.add('sweep-run', { v: '0.0.0-other', task: { kind: 'sweep-run' } }, { jobId: 'old-1' });
-    await q.close();
-    cases.push(
-      [['sweep', '--seeds', '1', '--queue', url(3)], /^error: the queue at .*\/3 holds 1 unfinished job of parity-lstm 0.0.0-other; this is \S+: /],
-      [['worker', '--queue', url(3)], /^error: the queue at .*\/3 holds jobs of parity-lstm 0.0.0-other; this worker is \S+: run a 0.0.0-other worker/],
-    );
-    const d = tmp();
-    const outs = await Promise.all(cases.map(([args]) => run([...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])])));
-    outs.forEach((o, i) => {
-      expect(o.code, o.out).toBe(2);
-      expect(o.out.trim().split('\n'), o.out).toHaveLength(1);
-      expect(o.out.trim()).toMatch(cases[i][1]);
-    });
-    expect(packageVersion()).not.toBe('0.0.0-other');
     fs.rmSync(d, { recursive: true, force: true });
   }, 60_000);
 });
