@@ -155,7 +155,7 @@ describe('sweep command', () => {
   it('a sweep killed mid-way finishes on rerun with every run present exactly once', async () => {
     const dir = tmp();
     const results = path.join(dir, 'r.jsonl');
-    const args = ['sweep', '--hidden', '4,5,6,7', '--seeds', '4', '--steps', '1000', '--no-until-solved', '--eval-every', '100', '--workers', '2', '--results', results];
+    const args = ['sweep', '--hidden', '4,5,6,7', '--seeds', '4', '--steps', '400', '--no-until-solved', '--eval-every', '100', '--workers', '2', '--results', results];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: root, stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
     // Kill it once a few runs are in the file, well before all 16 are.
@@ -179,7 +179,7 @@ describe('sweep command', () => {
     const lines = readLines(results); // every line parses: the torn one was cut off
     expect(lines).toHaveLength(16);
     expect(new Set(lines.map((r) => r.key)).size).toBe(16);
-    expect(lines.every((r) => r.status === 'ok' && r.steps === 1000)).toBe(true);
+    expect(lines.every((r) => r.status === 'ok' && r.steps === 400)).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
