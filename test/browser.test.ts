@@ -28,6 +28,8 @@ declare global {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** The defaults, seed 1, goal solved, as Node trains and saves it (scripts/make-test-model.mjs). */
+const FIXTURE = join(ROOT, 'test/fixtures/solved-lstm.json');
 
 let browser: Browser;
 /** One context for every page: the bundle, cached after the first page, loads compiled. */
@@ -260,9 +262,11 @@ describe('demo page in Chromium', () => {
   });
 
   it('loads a model trained in Node and predicts exactly what Node predicts', async () => {
-    const [{ page, problems }, { model }] = await Promise.all([open(), train({ seed: 3, goal: 'solved' })]);
+    const { page, problems } = await open();
+    // `train --seed 1 --goal solved` as Node writes it (train.test.ts checks Node still trains exactly this).
     const file = join(tmp, 'cli-model.json');
-    await writeFile(file, model.serialize());
+    await copyFile(FIXTURE, file);
+    const model = await Model.fromJSON(await readFile(file, 'utf8'));
     await page.setInputFiles(byId('model-file'), file);
     await waitText(page, 'model-info', /Loaded cli-model\.json: lstm, 8 hidden units/);
     expect(await text(page, 'weights-hash')).toBe(model.weightsHash());
@@ -355,7 +359,7 @@ describe('demo page in Chromium', () => {
 describe('certify and state space on the page', () => {
   it('refutes a leaky solved model with a string the page then gets wrong, and draws the states a string visits', async () => {
     const { page, problems } = await open();
-    const fixture = join(ROOT, 'test/fixtures/solved-lstm.json');
+    const fixture = FIXTURE;
     expect(await page.locator(byId('certify')).isDisabled()).toBe(true);
     await page.setInputFiles(byId('model-file'), fixture);
     await waitText(page, 'model-info', /Loaded solved-lstm\.json: lstm/);
@@ -484,7 +488,6 @@ describe('the built package in a Vite app', () => {
     // the files `npm pack` would publish: the package's `files` and `exports` are what get tested, and its
     // dependencies (pure-rand) resolve from the repo's node_modules, as they would next to an installed copy.
     if (missing) throw new Error(missing);
-    const nodeRun = train({ seed: 1, goal: 'solved' }); // while the app is packed and built
     await mkdir(ARTIFACTS, { recursive: true });
     const app = await mkdtemp(join(ARTIFACTS, 'consumer-'));
     try {
@@ -507,10 +510,11 @@ describe('the built package in a Vite app', () => {
       try {
         const { page, problems } = await open(served.url, false);
         const got = await waitText(page, 'prediction', /^\d|error/, 20_000);
-        const node = await nodeRun;
-        expect(got).toBe(shown(node.model.predict('1101001')));
+        // Node's model for the same settings: the fixture (train.test.ts checks Node still trains exactly it).
+        const node = await Model.fromJSON(await readFile(FIXTURE, 'utf8'));
+        expect(got).toBe(shown(node.predict('1101001')));
         expect(got.startsWith(String(parity('1101001')))).toBe(true);
-        expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+        expect(await text(page, 'weights-hash')).toBe(node.weightsHash());
         expect(problems).toEqual([]);
         await page.close();
       } finally {
