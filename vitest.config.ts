@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Two files at once even on two cores (vitest's default is cores - 1): the browser, queue and CLI tests spend
+    // much of their time waiting on Chromium, Redis and child processes.
+    maxWorkers: 2,
     hookTimeout: 120_000,
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]],
