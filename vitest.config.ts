@@ -9,6 +9,9 @@ export default defineConfig({
     // Two files at once even on two cores (vitest's default is cores - 1): the browser, queue and CLI tests spend
     // much of their time waiting on Chromium, Redis and child processes.
     maxWorkers: 2,
+    // A worker process runs file after file without reloading the modules (about an eighth of the CPU time): a test
+    // file that changes process state (cwd, streams, listeners, exit code) puts it back, as test/cli.test.ts does.
+    isolate: false,
     hookTimeout: 120_000,
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]],
