@@ -1,10 +1,9 @@
 // The CLI and its contract: every bad input gets exit code 2 and exactly one `error: ...` line on stderr, never a
 // stack; the happy paths write files that load, repeat with a seed, and never replace a good model with a broken one.
-// Most cases run the built program (dist/cli/main.js, `npm test` builds first) inside this process through its
-// exported `run`, the function the bin calls, with this process's streams captured: a child's start-up per case
-// would cost more than the case. A child process, as users run it, where the process is the point: the bin's start,
-// help and version, stdin, exit codes set by the process, a preloaded patch, wasm memory exhausted, the rerun line
-// that names the script, and a sample of the bad inputs.
+// Most cases run the built program inside this process (cli-here.ts): a child's start-up per case would cost more
+// than the case. A child process, as users run it, where the process is the point: the bin's start, help and
+// version, stdin, exit codes set by the process, a preloaded patch, wasm memory exhausted, the rerun line that names
+// the script, and a sample of the bad inputs.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync, mkdirSync, rmSync, existsSync } from 'node:fs';
@@ -12,16 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Model, parity, randomStrings } from '../src/index.js';
+import { runHere, type CliRun } from './cli-here.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 let dir = '';
 const p = (name: string): string => join(dir, name);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** Runs the CLI in a child process with stdin closed (or fed `input`), in the temporary directory, without a terminal. */
 function run(args: string[], opts: { input?: string; env?: Record<string, string>; node?: boolean } = {}): Promise<Run> {
@@ -42,52 +38,8 @@ function run(args: string[], opts: { input?: string; env?: Record<string, string
   });
 }
 
-type Write = typeof process.stdout.write;
-let turn: Promise<unknown> = Promise.resolve();
-
-/**
- * Runs the CLI inside this process, as the bin would (main.ts's `run`; the exit code the bin would set), in the
- * temporary directory, its streams captured and not terminals. One at a time: it borrows the process's working
- * directory, streams and exit code, and gives them back.
- */
-function here(args: string[]): Promise<Run> {
-  const go = async (): Promise<Run> => {
-    const cli = (await import(pathToFileURL(CLI).href)) as { run(args: string[]): Promise<number> };
-    const cwd = process.cwd();
-    const exitCode = process.exitCode;
-    const captured = { stdout: '', stderr: '' };
-    const restore: (() => void)[] = [];
-    for (const name of ['stdout', 'stderr'] as const) {
-      const stream = process[name];
-      const write = stream.write;
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        captured[name] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-        cb?.();
-        return true;
-      }) as Write;
-      const own = Object.getOwnPropertyDescriptor(stream, 'isTTY');
-      Object.defineProperty(stream, 'isTTY', { value: false, configurable: true, writable: true });
-      restore.push(() => {
-        stream.write = write;
-        if (own) Object.defineProperty(stream, 'isTTY', own);
-        else delete (stream as { isTTY?: boolean }).isTTY;
-      });
-    }
-    process.chdir(dir);
-    try {
-      const code = await cli.run(args);
-      return { code: code || Number(process.exitCode ?? 0), ...captured };
-    } finally {
-      process.chdir(cwd);
-      process.exitCode = exitCode;
-      for (const r of restore) r();
-    }
-  };
-  const result = turn.then(go);
-  turn = result.catch(() => {});
-  return result;
-}
+/** The CLI in this process (see cli-here.ts), in the temporary directory. */
+const here = (args: string[]): Promise<Run> => runHere(args, dir);
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '');
 
