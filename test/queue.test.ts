@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import { expandGrid, runSweep, inlineRunner, type SweepResult } from '../src/research/index.js';
 import { parseQueueUrl, jobId, checkRedisVersion, queueSweep, QUEUE_NAME, packageVersion } from '../src/node/queue.js';
 import { ParityError } from '../src/index.js';
+import { runHere } from './cli-here.js';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'dist/cli/main.js');
@@ -195,7 +196,16 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
       [['worker', '--queue', url(3)], /^error: the queue at .*\/3 holds jobs of parity-lstm 0.0.0-other; this worker is \S+: run a 0.0.0-other worker/],
     );
     const d = tmp();
-    const outs = await Promise.all(cases.map(([args]) => run([...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])])));
+    // The two that wait for a refused connection run as child processes, at once; the others inside this process.
+    const inChild = (args: string[]) => args.some((a) => a.includes(`:${closed}`));
+    const outs = await Promise.all(
+      cases.map(async ([args]) => {
+        const full = [...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])];
+        if (inChild(args)) return run(full);
+        const r = await runHere(full, root);
+        return { code: r.code, out: r.stdout + r.stderr };
+      }),
+    );
     outs.forEach((o, i) => {
       expect(o.code, o.out).toBe(2);
       expect(o.out.trim().split('\n'), o.out).toHaveLength(1);
