@@ -87,6 +87,12 @@ async function run(args: string[]): Promise<{ code: number | null; out: string }
   return { code, out: p.out() };
 }
 
+/** The same, inside this process (cli-here.ts): no child's start-up where the process is not the point. */
+async function runIn(args: string[]): Promise<{ code: number | null; out: string }> {
+  const r = await runHere(args, root);
+  return { code: r.code, out: r.stdout + r.stderr };
+}
+
 beforeAll(async () => {
   if (!haveRedis) return;
   dir = tmp();
@@ -140,7 +146,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     const grid = path.join(d, 'grid.json'); // hidden 0 through a file: the command line refuses it
     fs.writeFileSync(grid, JSON.stringify({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }));
     const localRun = runSweep(expandGrid({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }), { runner: inlineRunner() });
-    const res = await run(['sweep', '--grid', grid, '--queue', url(1), '--results', path.join(d, 'q.jsonl'), '--json']);
+    const res = await runIn(['sweep', '--grid', grid, '--queue', url(1), '--results', path.join(d, 'q.jsonl'), '--json']);
     expect(res.code).toBe(0);
     const json = JSON.parse(res.out.split('\n').find((l) => l.startsWith('{'))!);
     expect(json.ranNow).toBe(12);
@@ -164,7 +170,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     const exp = ['experiment', 'openai', '--dataset-size', '320', '--seeds', '1', '--epochs', '1', '--eval-every', '5', '--json'];
     const [viaQueue, here] = await Promise.all([
       run([...exp, '--queue', url(1), '--out', path.join(d, 'eq')]),
-      run([...exp, '--workers', '1', '--out', path.join(d, 'el')]),
+      runIn([...exp, '--workers', '1', '--out', path.join(d, 'el')]),
     ]);
     expect(viaQueue.code).toBe(0);
     const arms = (o: string) => (JSON.parse(o.split('\n').find((l) => l.startsWith('{'))!).runs as { arm: string; epochs: unknown }[]).map((r) => [r.arm, r.epochs]);
@@ -202,8 +208,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
       cases.map(async ([args]) => {
         const full = [...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])];
         if (inChild(args)) return run(full);
-        const r = await runHere(full, root);
-        return { code: r.code, out: r.stdout + r.stderr };
+        return runIn(full);
       }),
     );
     outs.forEach((o, i) => {
@@ -222,7 +227,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     // The reference, here while the workers run the queue's copy.
     const localRun = runSweep(expandGrid({ hidden: [4, 5], seeds: 6, base: { steps: 500, untilSolved: false, evalEvery: 250 } }), { runner: inlineRunner() });
     const grid = ['--hidden', '4,5', '--seeds', '6', '--steps', '500', '--no-until-solved', '--eval-every', '250'];
-    const sweep = run(['sweep', ...grid, '--queue', url(2), '--results', results, '--json']);
+    const sweep = runIn(['sweep', ...grid, '--queue', url(2), '--results', results, '--json']);
     const t0 = Date.now();
     for (;;) {
       await sleep(50);
