@@ -359,15 +359,14 @@ describe('demo page in Chromium', () => {
 describe('certify and state space on the page', () => {
   it('refutes a leaky solved model with a string the page then gets wrong, and draws the states a string visits', async () => {
     const { page, problems } = await open();
-    const fixture = FIXTURE;
     expect(await page.locator(byId('certify')).isDisabled()).toBe(true);
-    await page.setInputFiles(byId('model-file'), fixture);
+    await page.setInputFiles(byId('model-file'), FIXTURE);
     await waitText(page, 'model-info', /Loaded solved-lstm\.json: lstm/);
     // Its training record says solved, and the panel says on what.
     expect(await text(page, 'goal-info')).toMatch(/^Solved on random strings · goal solved: reached/);
 
     await page.click(byId('certify'));
-    const node = certify(await Model.fromJSON(await readFile(fixture, 'utf8'))); // while the page certifies
+    const node = certify(await Model.fromJSON(await readFile(FIXTURE, 'utf8'))); // while the page certifies
     const verdict = await waitText(page, 'certify-result', /refuted|certified|unknown|failed/, 30_000);
     if (node.verdict !== 'refuted') throw new Error(`the fixture should be refuted in Node, not ${node.verdict}`);
     const cx = node.counterexample;
@@ -403,7 +402,7 @@ describe('certify and state space on the page', () => {
     expect(await text(page, 'state-space-note')).toContain(`${wrong} of ${leak.length} dots are on the wrong side`);
     // The model's own answers agree with the picture: as many wrong prefixes as wrong-side dots (away from the line,
     // where float32 inference and the f64 trace could differ).
-    const m = await Model.fromJSON(await readFile(fixture, 'utf8'));
+    const m = await Model.fromJSON(await readFile(FIXTURE, 'utf8'));
     const prefixes = [...leak].map((_, i) => leak.slice(0, i + 1));
     const wrongByModel = m.predictBatch(prefixes).filter((p, i) => p.parity !== parity(prefixes[i])).length;
     expect(wrong).toBe(wrongByModel);
