@@ -6,10 +6,11 @@ import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Command } from 'commander';
 import { expandGrid, parseGrid, parseResults, doneKeys, summarizeSweep, sweepSpeed, runSweep, runTask, workerPool, type SweepResult, type WorkerLike } from '../src/research/index.js';
 import { ParityError } from '../src/index.js';
+import { runHere } from './cli-here.js';
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -171,8 +172,8 @@ describe('sweep command', () => {
     expect(before).toBeLessThan(16);
     // A kill can tear the line being written: simulate one.
     fs.appendFileSync(results, '{"key":"{\\"hidden\\":4');
-    const rerun = spawnSync(process.execPath, [CLI, ...args, '--json'], { cwd: root, encoding: 'utf8' });
-    expect(rerun.status, rerun.stderr).toBe(0);
+    const rerun = await runHere([...args, '--json'], root); // the rerun need not be a child: nothing kills it
+    expect(rerun.code, rerun.stderr).toBe(0);
     const json = JSON.parse(rerun.stdout) as { skipped: number; ranNow: number };
     expect(json.skipped).toBe(before);
     expect(json.ranNow).toBe(16 - before);
