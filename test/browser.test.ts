@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { train, certify, isRobust, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
 import { flipFlopModel } from '../src/certify/index.js';
 import { project, regionBox, wrongCount } from '../web/src/statespace.js';
@@ -28,8 +28,12 @@ declare global {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** The defaults, seed 1, goal solved, as Node trains and saves it (scripts/make-test-model.mjs). */
+const FIXTURE = join(ROOT, 'test/fixtures/solved-lstm.json');
 
 let browser: Browser;
+/** One context for every page: the bundle, cached after the first page, loads compiled. */
+let context: BrowserContext;
 let server: StaticServer;
 let tmp: string;
 
@@ -44,16 +48,20 @@ beforeAll(async () => {
   }
   if (missing) return;
   tmp = await mkdtemp(join(tmpdir(), 'parity-browser-'));
-  await build({
-    configFile: join(ROOT, 'web/vite.config.ts'),
-    logLevel: 'silent',
-    build: { outDir: join(tmp, 'web'), emptyOutDir: true },
-  });
+  // Chromium starts while Vite builds the page.
+  [, browser] = await Promise.all([
+    build({
+      configFile: join(ROOT, 'web/vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir: join(tmp, 'web'), emptyOutDir: true },
+    }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+  ]);
   server = await serveStatic(join(tmp, 'web'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
 });
 
 afterAll(async () => {
@@ -75,7 +83,7 @@ interface Opened {
 async function open(url?: string, waitReady = true): Promise<Opened> {
   if (missing) throw new Error(missing);
   url ??= server.url;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -135,6 +143,7 @@ describe('demo page in Chromium', () => {
     expect(await page.inputValue(byId('goal'))).toBe('certified');
     await fillSettings(page, { seed: 7, goal: 'solved' });
     await page.click(byId('train'));
+    const nodeRun = train({ seed: 7, goal: 'solved' }); // while the page trains
     const status = await waitText(page, 'status', /solved/i, 60_000);
     expect(status).toMatch(/^Solved ✓ at step [\d,]+ on random strings/);
     // Solved is a claim about random strings only, and the model panel says what was not checked.
@@ -144,7 +153,7 @@ describe('demo page in Chromium', () => {
     await waitText(page, 'model-info', /Trained here/);
 
     // Determinism across runtimes: the same seed and settings give bit-identical weights in Node.
-    const node = await train({ seed: 7, goal: 'solved' });
+    const node = await nodeRun;
     expect(node.solved).toBe(true);
     const hash = await text(page, 'weights-hash');
     expect(hash).toBe(node.model.weightsHash());
@@ -190,9 +199,10 @@ describe('demo page in Chromium', () => {
       new MutationObserver(() => w.statuses.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
     });
     await page.click(byId('train'));
+    const nodeRun = train({ seed: 7 }); // while the page trains
     // Solving, two hardening rounds and the checks: about 5 s alone, several times that on a shared machine.
     await waitText(page, 'model-info', /Trained here: lstm, 8 hidden units, seed 7/, 150_000);
-    const node = await train({ seed: 7 });
+    const node = await nodeRun;
     expect(node.goal.wanted).toBe('certified');
     expect(node.goal.rounds).toBeGreaterThan(0);
     expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
@@ -226,8 +236,9 @@ describe('demo page in Chromium', () => {
     };
     await fillSettings(page, config);
     await page.click(byId('train'));
+    const nodeRun = train(config); // while the page trains
     await waitText(page, 'model-info', /Trained here: rnn, 12 hidden units, seed 4000000123/, 30_000);
-    const node = await train(config);
+    const node = await nodeRun;
     expect(node.steps).toBe(300);
     expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
     expect(await text(page, 'step')).toBe('300');
@@ -240,8 +251,9 @@ describe('demo page in Chromium', () => {
     const config: Partial<TrainConfig> = { cell: 'gru', hidden: 7, steps: 200, untilSolved: false, seed: 31 };
     await fillSettings(page, config);
     await page.click(byId('train'));
+    const nodeRun = train(config); // while the page trains
     await waitText(page, 'model-info', /Trained here: gru, 7 hidden units, seed 31/, 30_000);
-    const node = await train(config);
+    const node = await nodeRun;
     expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
     expect(await predictIn(page, '1101')).toBe(shown(node.model.predict('1101')));
     expect(await page.locator(byId('heatmap-note')).textContent()).toContain('the GRU has one state, h');
@@ -251,9 +263,10 @@ describe('demo page in Chromium', () => {
 
   it('loads a model trained in Node and predicts exactly what Node predicts', async () => {
     const { page, problems } = await open();
-    const { model } = await train({ seed: 3, goal: 'solved' });
+    // `train --seed 1 --goal solved` as Node writes it (train.test.ts checks Node still trains exactly this).
     const file = join(tmp, 'cli-model.json');
-    await writeFile(file, model.serialize());
+    await copyFile(FIXTURE, file);
+    const model = await Model.fromJSON(await readFile(file, 'utf8'));
     await page.setInputFiles(byId('model-file'), file);
     await waitText(page, 'model-info', /Loaded cli-model\.json: lstm, 8 hidden units/);
     expect(await text(page, 'weights-hash')).toBe(model.weightsHash());
@@ -346,16 +359,15 @@ describe('demo page in Chromium', () => {
 describe('certify and state space on the page', () => {
   it('refutes a leaky solved model with a string the page then gets wrong, and draws the states a string visits', async () => {
     const { page, problems } = await open();
-    const fixture = join(ROOT, 'test/fixtures/solved-lstm.json');
     expect(await page.locator(byId('certify')).isDisabled()).toBe(true);
-    await page.setInputFiles(byId('model-file'), fixture);
+    await page.setInputFiles(byId('model-file'), FIXTURE);
     await waitText(page, 'model-info', /Loaded solved-lstm\.json: lstm/);
     // Its training record says solved, and the panel says on what.
     expect(await text(page, 'goal-info')).toMatch(/^Solved on random strings · goal solved: reached/);
 
     await page.click(byId('certify'));
+    const node = certify(await Model.fromJSON(await readFile(FIXTURE, 'utf8'))); // while the page certifies
     const verdict = await waitText(page, 'certify-result', /refuted|certified|unknown|failed/, 30_000);
-    const node = certify(await Model.fromJSON(await readFile(fixture, 'utf8')));
     if (node.verdict !== 'refuted') throw new Error(`the fixture should be refuted in Node, not ${node.verdict}`);
     const cx = node.counterexample;
     expect(verdict).toMatch(/^✗ refuted in [\d.]+ s: /);
@@ -390,7 +402,7 @@ describe('certify and state space on the page', () => {
     expect(await text(page, 'state-space-note')).toContain(`${wrong} of ${leak.length} dots are on the wrong side`);
     // The model's own answers agree with the picture: as many wrong prefixes as wrong-side dots (away from the line,
     // where float32 inference and the f64 trace could differ).
-    const m = await Model.fromJSON(await readFile(fixture, 'utf8'));
+    const m = await Model.fromJSON(await readFile(FIXTURE, 'utf8'));
     const prefixes = [...leak].map((_, i) => leak.slice(0, i + 1));
     const wrongByModel = m.predictBatch(prefixes).filter((p, i) => p.parity !== parity(prefixes[i])).length;
     expect(wrong).toBe(wrongByModel);
@@ -440,8 +452,6 @@ describe('certify and state space on the page, continued', () => {
   it('certifies a hand-built flip-flop and shades its certified regions in the state picture', async () => {
     const { page, problems } = await open();
     const ff = await flipFlopModel('lstm');
-    const node = certify(ff);
-    if (node.verdict !== 'certified') throw new Error(`the flip-flop should certify in Node, not ${node.verdict}`);
     const file = join(tmp, 'flipflop.json');
     await writeFile(file, ff.serialize());
     await page.setInputFiles(byId('model-file'), file);
@@ -449,6 +459,8 @@ describe('certify and state space on the page, continued', () => {
     expect(await text(page, 'goal-info')).toMatch(/No training record/);
     const before = await page.inputValue(byId('bits'));
     await page.click(byId('certify'));
+    const node = certify(ff); // while the page certifies
+    if (node.verdict !== 'certified') throw new Error(`the flip-flop should certify in Node, not ${node.verdict}`);
     const verdict = await waitText(page, 'certify-result', /certified|refuted|unknown|failed/, 30_000);
     expect(verdict).toMatch(/^✓ certified in [\d.]+ s: proved right on every string of every length/);
     expect(verdict).toContain(`up to ${node.certificate.depth} bits`);
@@ -497,10 +509,11 @@ describe('the built package in a Vite app', () => {
       try {
         const { page, problems } = await open(served.url, false);
         const got = await waitText(page, 'prediction', /^\d|error/, 20_000);
-        const node = await train({ seed: 1, goal: 'solved' });
-        expect(got).toBe(shown(node.model.predict('1101001')));
+        // Node's model for the same settings: the fixture (train.test.ts checks Node still trains exactly it).
+        const node = await Model.fromJSON(await readFile(FIXTURE, 'utf8'));
+        expect(got).toBe(shown(node.predict('1101001')));
         expect(got.startsWith(String(parity('1101001')))).toBe(true);
-        expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
+        expect(await text(page, 'weights-hash')).toBe(node.weightsHash());
         expect(problems).toEqual([]);
         await page.close();
       } finally {

@@ -1,12 +1,14 @@
-// The experiment commands as users run them, through `node dist/cli/main.js`: `eval --curve`, and `experiment
-// openai` end to end on worker threads (its report's tables agree with its JSON-lines results). Their logic is
-// tested in experiments.test.ts; `sweep` end to end, killed and resumed, in sweep.test.ts. This checks the wiring
-// into the CLI, its files and its error contract. `npm test` builds dist/ first; locally run `npm run build`.
+// The experiment commands through the built CLI: `eval --curve`, and `experiment openai` end to end on worker
+// threads (its report's tables agree with its JSON-lines results), as users run it, `node dist/cli/main.js`; the
+// error cases inside this process (cli-here.ts). Their logic is tested in experiments.test.ts; `sweep` end to end,
+// killed and resumed, in sweep.test.ts. This checks the wiring into the CLI, its files and its error contract.
+// `npm test` builds dist/ first; locally run `npm run build`.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runHere } from './cli-here.js';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 let dir = '';
@@ -15,6 +17,9 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The CLI in this process, in the temporary directory. */
+const here = (...args: string[]) => runHere(args, dir);
 
 function expectOneErrorLine(r: { code: number | null; stderr: string }, pattern: RegExp): void {
   const errLines = r.stderr.split('\n').filter((l) => l !== '');
@@ -34,8 +39,8 @@ afterAll(() => {
 });
 
 describe('eval --curve', () => {
-  it('prints accuracy by length up to --curve-max and writes an SVG chart', () => {
-    const r = cli('eval', '--model', 'm.json', '--curve', '--curve-max', '1000', '--count', '20', '--seed', '2', '--json', '--chart', 'c.svg');
+  it('prints accuracy by length up to --curve-max and writes an SVG chart', async () => {
+    const r = await here('eval', '--model', 'm.json', '--curve', '--curve-max', '1000', '--count', '20', '--seed', '2', '--json', '--chart', 'c.svg');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { rows: { length: number; count: number; accuracy: number }[] };
     expect(out.rows.map((x) => x.length)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
@@ -44,9 +49,9 @@ describe('eval --curve', () => {
     expect(readFileSync(join(dir, 'c.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
-  it('rejects --curve with --min-len, and --chart without --curve, with one line and exit 2', () => {
-    expectOneErrorLine(cli('eval', '--model', 'm.json', '--curve', '--min-len', '5'), /^error: --curve tests a series of lengths/);
-    expectOneErrorLine(cli('eval', '--model', 'm.json', '--chart', 'x.svg'), /^error: --curve-max and --chart go with --curve/);
+  it('rejects --curve with --min-len, and --chart without --curve, with one line and exit 2', async () => {
+    expectOneErrorLine(await here('eval', '--model', 'm.json', '--curve', '--min-len', '5'), /^error: --curve tests a series of lengths/);
+    expectOneErrorLine(await here('eval', '--model', 'm.json', '--chart', 'x.svg'), /^error: --curve-max and --chart go with --curve/);
   });
 });
 
@@ -105,20 +110,20 @@ describe('experiment openai (worker threads)', () => {
     for (const m of ['fixed-seed1', 'fixed-seed2', 'varying-seed1', 'varying-seed2']) expect(existsSync(join(out, 'models', `${m}.json`))).toBe(true);
   });
 
-  it('rejects bad options, and a report folder it cannot create, with one line and exit 2', () => {
-    expectOneErrorLine(cli('experiment', 'openai', '--seeds', '0'), /^error: .*seed/);
-    expectOneErrorLine(cli('experiment', 'openai', '--lr', 'fast'), /^error: .*(learning rate|number)/);
+  it('rejects bad options, and a report folder it cannot create, with one line and exit 2', async () => {
+    expectOneErrorLine(await here('experiment', 'openai', '--seeds', '0'), /^error: .*seed/);
+    expectOneErrorLine(await here('experiment', 'openai', '--lr', 'fast'), /^error: .*(learning rate|number)/);
     writeFileSync(join(dir, 'a-file'), 'x');
     expectOneErrorLine(
-      cli('experiment', 'openai', '--out', join(dir, 'a-file', 'report'), '--dataset-size', '64', '--seeds', '1', '--epochs', '1'),
+      await here('experiment', 'openai', '--out', join(dir, 'a-file', 'report'), '--dataset-size', '64', '--seeds', '1', '--epochs', '1'),
       /^error: cannot create report folder .*: a part of the path is not a directory$/,
     );
   });
 });
 
 describe('sweep', () => {
-  it('reports a bad grid file with one line and exit 2', () => {
+  it('reports a bad grid file with one line and exit 2', async () => {
     writeFileSync(join(dir, 'grid.json'), '{not json');
-    expectOneErrorLine(cli('sweep', '--grid', 'grid.json', '--results', 'g.jsonl'), /^error: /);
+    expectOneErrorLine(await here('sweep', '--grid', 'grid.json', '--results', 'g.jsonl'), /^error: /);
   });
 });

@@ -3,13 +3,12 @@
 // and the index, and exit 2; no command answers NaN.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Model, ParityError, parseModelFile } from '../src/index.js';
+import { runHere } from './cli-here.js';
 
-const CLI = resolve(__dirname, '../dist/cli/main.js');
 let dir: string;
 let good: Record<string, unknown>;
 
@@ -35,7 +34,8 @@ describe('the model-file check', () => {
     }
   });
 
-  it('is the check of every command that reads a model: one line, exit 2, no NaN', () => {
+  // The built CLI inside this process (cli-here.ts); test/cli.test.ts runs a sample of bad inputs through the bin.
+  it('is the check of every command that reads a model: one line, exit 2, no NaN', async () => {
     const file = join(dir, 'huge.json');
     writeFileSync(file, JSON.stringify(withWeight('linear.weight', 2, 1e39)));
     const runs = [
@@ -45,8 +45,8 @@ describe('the model-file check', () => {
       ['train', '--init', file, '--steps', '1', '--out', join(dir, 'out.json')],
     ];
     for (const args of runs) {
-      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-      expect(r.status, args.join(' ')).toBe(2);
+      const r = await runHere(args, dir);
+      expect(r.code, args.join(' ')).toBe(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^error: .*huge\.json: tensor linear\.weight has a non-finite or non-number value 1e\+39 at index 2/);

@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import { expandGrid, runSweep, inlineRunner, type SweepResult } from '../src/research/index.js';
 import { parseQueueUrl, jobId, checkRedisVersion, queueSweep, QUEUE_NAME, packageVersion } from '../src/node/queue.js';
 import { ParityError } from '../src/index.js';
+import { runHere } from './cli-here.js';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'dist/cli/main.js');
@@ -86,6 +87,12 @@ async function run(args: string[]): Promise<{ code: number | null; out: string }
   return { code, out: p.out() };
 }
 
+/** The same, inside this process (cli-here.ts): no child's start-up where the process is not the point. */
+async function runIn(args: string[]): Promise<{ code: number | null; out: string }> {
+  const r = await runHere(args, root);
+  return { code: r.code, out: r.stdout + r.stderr };
+}
+
 beforeAll(async () => {
   if (!haveRedis) return;
   dir = tmp();
@@ -134,17 +141,18 @@ describe('queue address and ids', () => {
 
 describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
   it('two workers give the local sweep\'s results (a bad setting is a failed run, not a retry), and the experiment\'s', async () => {
-    const w = [await worker(1), await worker(1)];
+    const w = await Promise.all([worker(1), worker(1)]);
     const d = tmp();
     const grid = path.join(d, 'grid.json'); // hidden 0 through a file: the command line refuses it
     fs.writeFileSync(grid, JSON.stringify({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }));
-    const res = await run(['sweep', '--grid', grid, '--queue', url(1), '--results', path.join(d, 'q.jsonl'), '--json']);
+    const localRun = runSweep(expandGrid({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }), { runner: inlineRunner() });
+    const res = await runIn(['sweep', '--grid', grid, '--queue', url(1), '--results', path.join(d, 'q.jsonl'), '--json']);
     expect(res.code).toBe(0);
     const json = JSON.parse(res.out.split('\n').find((l) => l.startsWith('{'))!);
     expect(json.ranNow).toBe(12);
     const got = readLines(path.join(d, 'q.jsonl'));
     expect(got).toHaveLength(12);
-    const local = await runSweep(expandGrid({ hidden: [0, 3, 4], seeds: 4, lengths: ['1-8'], base: { steps: 50, evalEvery: 25 } }), { runner: inlineRunner() });
+    const local = await localRun;
     expect(hashes(got)).toEqual(hashes(local.results));
     expect(got.filter((r) => r.weightsHash).length).toBe(8);
     const failed = got.filter((r) => r.status === 'failed');
@@ -162,7 +170,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     const exp = ['experiment', 'openai', '--dataset-size', '320', '--seeds', '1', '--epochs', '1', '--eval-every', '5', '--json'];
     const [viaQueue, here] = await Promise.all([
       run([...exp, '--queue', url(1), '--out', path.join(d, 'eq')]),
-      run([...exp, '--workers', '1', '--out', path.join(d, 'el')]),
+      runIn([...exp, '--workers', '1', '--out', path.join(d, 'el')]),
     ]);
     expect(viaQueue.code).toBe(0);
     const arms = (o: string) => (JSON.parse(o.split('\n').find((l) => l.startsWith('{'))!).runs as { arm: string; epochs: unknown }[]).map((r) => [r.arm, r.epochs]);
@@ -176,13 +184,50 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     fs.rmSync(d, { recursive: true, force: true });
   }, 60_000);
 
+  it('a bad URL, an unreachable Redis and a queue of another version: one line and exit 2', async () => {
+    const closed = await freePort();
+    const cases: [string[], RegExp][] = [
+      [['sweep', '--seeds', '1', '--queue', 'http://127.0.0.1:1'], /^error: --queue "http:\/\/127.0.0.1:1" has the scheme http: use redis:\/\//],
+      [['sweep', '--seeds', '1', '--queue', `redis://127.0.0.1:${closed}`], /^error: cannot reach Redis at redis:\/\/127.0.0.1:\d+\/0: connection refused/],
+      [['worker', '--queue', `redis://127.0.0.1:${closed}/0`], /^error: cannot reach Redis at .*connection refused/],
+      [['worker', '--queue', url(999)], /^error: Redis at .* has no database 999/],
+    ];
+    // Database 3 holds a waiting job of another version.
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port, db: 3 } });
+    await (await q.client).set(`${q.qualifiedName}:parity-lstm-version`, '0.0.0-other');
+    await q.add('sweep-run', { v: '0.0.0-other', task: { kind: 'sweep-run' } }, { jobId: 'old-1' });
+    await q.close();
+    cases.push(
+      [['sweep', '--seeds', '1', '--queue', url(3)], /^error: the queue at .*\/3 holds 1 unfinished job of parity-lstm 0.0.0-other; this is \S+: /],
+      [['worker', '--queue', url(3)], /^error: the queue at .*\/3 holds jobs of parity-lstm 0.0.0-other; this worker is \S+: run a 0.0.0-other worker/],
+    );
+    const d = tmp();
+    // The two that wait for a refused connection run as child processes, at once; the others inside this process.
+    const inChild = (args: string[]) => args.some((a) => a.includes(`:${closed}`));
+    const outs = await Promise.all(
+      cases.map(async ([args]) => {
+        const full = [...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])];
+        if (inChild(args)) return run(full);
+        return runIn(full);
+      }),
+    );
+    outs.forEach((o, i) => {
+      expect(o.code, o.out).toBe(2);
+      expect(o.out.trim().split('\n'), o.out).toHaveLength(1);
+      expect(o.out.trim()).toMatch(cases[i][1]);
+    });
+    expect(packageVersion()).not.toBe('0.0.0-other');
+    fs.rmSync(d, { recursive: true, force: true });
+  }, 60_000);
+
   it('a worker SIGKILLed mid-sweep: its job is taken over, and every run appears exactly once', async () => {
     const d = tmp();
     const results = path.join(d, 'k.jsonl');
-    const a = await worker(2);
-    const b = await worker(2);
+    const [a, b] = await Promise.all([worker(2), worker(2)]);
+    // The reference, here while the workers run the queue's copy.
+    const localRun = runSweep(expandGrid({ hidden: [4, 5], seeds: 6, base: { steps: 500, untilSolved: false, evalEvery: 250 } }), { runner: inlineRunner() });
     const grid = ['--hidden', '4,5', '--seeds', '6', '--steps', '500', '--no-until-solved', '--eval-every', '250'];
-    const sweep = run(['sweep', ...grid, '--queue', url(2), '--results', results, '--json']);
+    const sweep = runIn(['sweep', ...grid, '--queue', url(2), '--results', results, '--json']);
     const t0 = Date.now();
     for (;;) {
       await sleep(50);
@@ -201,7 +246,7 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     const jobs = await q.getJobs(['completed']);
     expect(jobs).toHaveLength(12);
     expect(jobs.filter((j) => j.stalledCounter > 0 || j.attemptsStarted > 1).length).toBeGreaterThanOrEqual(1);
-    const local = await runSweep(expandGrid({ hidden: [4, 5], seeds: 6, base: { steps: 500, untilSolved: false, evalEvery: 250 } }), { runner: inlineRunner() });
+    const local = await localRun;
     expect(hashes(lines)).toEqual(hashes(local.results));
 
     // A rerun with the same file enqueues nothing; with a new file (and no worker left) the queue's results serve it.
@@ -240,34 +285,6 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     b.child.kill('SIGTERM');
     await b.exited;
     await q.close();
-    fs.rmSync(d, { recursive: true, force: true });
-  }, 60_000);
-
-  it('a bad URL, an unreachable Redis and a queue of another version: one line and exit 2', async () => {
-    const closed = await freePort();
-    const cases: [string[], RegExp][] = [
-      [['sweep', '--seeds', '1', '--queue', 'http://127.0.0.1:1'], /^error: --queue "http:\/\/127.0.0.1:1" has the scheme http: use redis:\/\//],
-      [['sweep', '--seeds', '1', '--queue', `redis://127.0.0.1:${closed}`], /^error: cannot reach Redis at redis:\/\/127.0.0.1:\d+\/0: connection refused/],
-      [['worker', '--queue', `redis://127.0.0.1:${closed}/0`], /^error: cannot reach Redis at .*connection refused/],
-      [['worker', '--queue', url(999)], /^error: Redis at .* has no database 999/],
-    ];
-    // Database 3 holds a waiting job of another version.
-    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port, db: 3 } });
-    await (await q.client).set(`${q.qualifiedName}:parity-lstm-version`, '0.0.0-other');
-    await q.add('sweep-run', { v: '0.0.0-other', task: { kind: 'sweep-run' } }, { jobId: 'old-1' });
-    await q.close();
-    cases.push(
-      [['sweep', '--seeds', '1', '--queue', url(3)], /^error: the queue at .*\/3 holds 1 unfinished job of parity-lstm 0.0.0-other; this is \S+: /],
-      [['worker', '--queue', url(3)], /^error: the queue at .*\/3 holds jobs of parity-lstm 0.0.0-other; this worker is \S+: run a 0.0.0-other worker/],
-    );
-    const d = tmp();
-    const outs = await Promise.all(cases.map(([args]) => run([...args, ...(args[0] === 'sweep' ? ['--results', path.join(d, 'x.jsonl')] : [])])));
-    outs.forEach((o, i) => {
-      expect(o.code, o.out).toBe(2);
-      expect(o.out.trim().split('\n'), o.out).toHaveLength(1);
-      expect(o.out.trim()).toMatch(cases[i][1]);
-    });
-    expect(packageVersion()).not.toBe('0.0.0-other');
     fs.rmSync(d, { recursive: true, force: true });
   }, 60_000);
 });

@@ -5,6 +5,8 @@
 // stack too with PARITY_LSTM_DEBUG=1); 130 interrupted with Ctrl-C (a training run's model so far is still saved).
 // The CLI is reached only through `bin`, so nothing from node:* enters the browser bundle of the library.
 
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ParityError } from '../core/errors.js';
 import { debug, err, errColors, packageVersion } from './io.js';
@@ -93,6 +95,23 @@ function report(e: unknown): number {
   return 1;
 }
 
+/**
+ * Runs one command line (the arguments after the program's name) and returns its exit code, having printed any
+ * error as its one line. The bin runs it on process.argv; tests run it in their own process.
+ */
+export async function run(args: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    code = report(e);
+  }
+  return code;
+}
+
 async function main(): Promise<void> {
   // A closed pipe (`... | head`) is a normal end, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -103,17 +122,20 @@ async function main(): Promise<void> {
     process.exitCode = report(e);
     process.exit();
   });
-  let code = 0;
-  const program = buildProgram((c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(process.argv);
-  } catch (e) {
-    code = report(e);
-  }
+  const code = await run(process.argv.slice(2));
   // A command interrupted with Ctrl-C set 130 itself.
   process.exitCode = code || process.exitCode || 0;
 }
 
-await main();
+/** Whether this module is the program (bin, `node dist/cli/main.js`, a symlink to it) rather than imported. */
+function isProgram(): boolean {
+  const script = process.argv[1];
+  if (!script) return true;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return true; // `node dist/cli/main` without the extension: node found this file, realpath did not
+  }
+}
+
+if (isProgram()) await main();

@@ -22,6 +22,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/**
+ * Vite's assets/ have content-hashed names: the browser may keep them, so every page after the first loads the
+ * bundle (vega is most of it) from its cache, compiled. The rest is asked for every time.
+ */
+const cacheControl = (path: string): string => (path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+
 export async function serveStatic(root: string): Promise<StaticServer> {
   const server = createServer(async (req, res) => {
     try {
@@ -33,7 +39,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cacheControl(path) });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
