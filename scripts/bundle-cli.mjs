@@ -42,6 +42,21 @@ const keepLibraryExternal = {
   },
 };
 
+// commander requires node:child_process at load, only to spawn executable subcommands (this CLI has none): loading
+// it cost every command about 3 ms. Inside commander it becomes an object that loads it on first use.
+const LAZY_CHILD_PROCESS = '\0parity-lstm:lazy-child-process';
+const lazyChildProcess = {
+  name: 'parity-lstm:lazy-child-process',
+  resolveId(source, importer) {
+    if (/^(node:)?child_process$/.test(source) && importer && /[\\/]node_modules[\\/]commander[\\/]/.test(importer)) return LAZY_CHILD_PROCESS;
+    return null;
+  },
+  load(id) {
+    if (id !== LAZY_CHILD_PROCESS) return null;
+    return "let cp = null;\nmodule.exports = { spawn: (...a) => (cp ??= require('node:child_process')).spawn(...a) };\n";
+  },
+};
+
 if (!fs.existsSync(path.join(root, 'dist', 'core', 'model.js'))) {
   console.error('bundle-cli: dist/core is missing: run tsc first (npm run build)');
   process.exit(1);
@@ -52,8 +67,9 @@ const bundle = await rolldown({
   platform: 'node',
   tsconfig: path.join(root, 'tsconfig.json'),
   resolve: { extensionAlias: { '.js': ['.ts', '.js'] } },
-  external: [/^node:/, /^vega($|-lite$|\/)/, /^vega-lite($|\/)/, /^bullmq($|\/)/],
-  plugins: [keepLibraryExternal],
+  // node:child_process is left to lazyChildProcess (for commander); every other builtin stays external.
+  external: (id) => (/^node:/.test(id) && id !== 'node:child_process') || /^(vega|vega-lite|bullmq)($|\/)/.test(id),
+  plugins: [keepLibraryExternal, lazyChildProcess],
   logLevel: 'warn',
 });
 
