@@ -4,10 +4,12 @@
 //   node bench/command.mjs [--quick] [--json FILE]
 //
 // Rows: `node -e 0` (the floor any command pays), `--version` (loading and parsing only), `train --goal solved
-// --seed 4` (the seed's settings, stopping once solved), and the default `train --seed 4` (goal certified: it
-// hardens and runs the checks after solving). The default goal's rows also give, from train's --json summary, how
-// its time splits: training until solved, hardening (goal.hardenSeconds) and the family and certify checks
-// (goal.checkSeconds), measured inside the process.
+// --seed 4` (the seed's settings, stopping once solved; once as a person runs it, once with --json for its
+// summary), and the default `train --seed 4` (goal certified: it hardens and runs the checks after solving). From
+// train's --json summaries, measured inside the process: for --goal solved, train()'s wall time (wallSeconds) and
+// its steps (seconds), so evaluation is the difference and the rest of the process beyond node's own start is
+// loading, setup and output; for the default goal, hardening (goal.hardenSeconds), the family and certify checks
+// (goal.checkSeconds) and certify alone (goal.certify.ms).
 // Every row runs its repetitions round-robin with the others, so a burst of load on this shared machine hits every
 // row alike. Importable: run.mjs calls measureCommands() and prints the same table beside the kernel tables.
 
@@ -31,9 +33,13 @@ function runOnce(args) {
   return { sec, stdout: r.stdout };
 }
 
+/** The summary line of train --json (its last line). */
+const summaryOf = (stdout) => JSON.parse(stdout.trim().split('\n').pop());
+
 /**
  * Times the rows, `reps` cold processes each (the default goal's row `defaultReps`), round-robin. Returns
- * { rows: [{ id, command, median, min, max, n }], defaultGoal: { ... medians of the summary's parts } }.
+ * { rows: [{ id, command, median, min, max, n }], solved: { ... }, defaultGoal: { ... }, load }: medians of where the
+ * time goes, from the --json summaries (measured inside the process).
  */
 export function measureCommands({ reps = 5, defaultReps = 3, log = () => {} } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-bench-cmd-'));
@@ -42,9 +48,12 @@ export function measureCommands({ reps = 5, defaultReps = 3, log = () => {} } = 
     { id: 'node', command: 'node -e 0', args: ['-e', '0'], reps },
     { id: 'version', command: 'parity-lstm --version', args: [CLI, '--version'], reps },
     { id: 'solved', command: 'parity-lstm train --goal solved --seed 4', args: [CLI, 'train', '--goal', 'solved', '--seed', '4', '--out', model], reps },
+    // The same run with --json, for its summary: how much of the process is train() and, of that, the steps.
+    { id: 'solvedJson', command: 'parity-lstm train --goal solved --seed 4 --json', args: [CLI, 'train', '--goal', 'solved', '--seed', '4', '--out', model, '--json'], reps },
     { id: 'default', command: 'parity-lstm train --seed 4 --json (goal certified)', args: [CLI, 'train', '--seed', '4', '--out', model, '--json'], reps: defaultReps },
   ];
   const times = Object.fromEntries(rows.map((r) => [r.id, []]));
+  const solvedParts = [];
   const parts = [];
   try {
     // One discarded round first: the OS file cache and node's own caches warm, as for a person's second run.
@@ -54,13 +63,19 @@ export function measureCommands({ reps = 5, defaultReps = 3, log = () => {} } = 
         if (i >= r.reps) continue;
         const { sec, stdout } = runOnce(r.args);
         times[r.id].push(sec);
+        if (r.id === 'solvedJson') {
+          const s = summaryOf(stdout);
+          solvedParts.push({ wall: sec, trainWall: s.wallSeconds, steps: s.seconds, stepCount: s.steps });
+        }
         if (r.id === 'default') {
-          const s = JSON.parse(stdout.trim().split('\n').pop());
+          const s = summaryOf(stdout);
           parts.push({
             wall: sec,
             trainWall: s.wallSeconds,
             harden: s.goal.hardenSeconds,
             check: s.goal.checkSeconds,
+            // The summary keeps the last proof attempt's time; --seed 4 runs one proof, so this is all of certify.
+            certify: (s.goal.certify?.ms ?? 0) / 1000,
             reached: s.goal.reached,
             steps: s.steps,
           });
@@ -72,34 +87,57 @@ export function measureCommands({ reps = 5, defaultReps = 3, log = () => {} } = 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const med = (xs) => stats(xs).median;
+  const nodeFloor = med(times.node);
+  const solved = solvedParts.length
+    ? {
+        wallMedian: med(solvedParts.map((p) => p.wall)),
+        trainWallMedian: med(solvedParts.map((p) => p.trainWall)),
+        stepsSecondsMedian: med(solvedParts.map((p) => p.steps)),
+        evaluationSecondsMedian: med(solvedParts.map((p) => p.trainWall - p.steps)),
+        // What is neither node's own start nor train(): loading our modules, setup, writing the model, printing.
+        restSecondsMedian: med(solvedParts.map((p) => p.wall - p.trainWall)) - nodeFloor,
+        stepCount: [...new Set(solvedParts.map((p) => p.stepCount))],
+      }
+    : null;
   const defaultGoal = parts.length
     ? {
         wallMedian: med(parts.map((p) => p.wall)),
         trainWallMedian: med(parts.map((p) => p.trainWall)),
         hardenSecondsMedian: med(parts.map((p) => p.harden)),
         checkSecondsMedian: med(parts.map((p) => p.check)),
+        certifySecondsMedian: med(parts.map((p) => p.certify)),
         hardenShare: med(parts.map((p) => p.harden / p.wall)),
         checkShare: med(parts.map((p) => p.check / p.wall)),
+        certifyShare: med(parts.map((p) => p.certify / p.wall)),
         reached: [...new Set(parts.map((p) => p.reached))],
         steps: [...new Set(parts.map((p) => p.steps))],
       }
     : null;
-  return { rows: rows.map((r) => ({ id: r.id, command: r.command, ...stats(times[r.id]) })), defaultGoal, load: os.loadavg() };
+  return { rows: rows.map((r) => ({ id: r.id, command: r.command, ...stats(times[r.id]) })), solved, defaultGoal, load: os.loadavg() };
 }
 
 /** The table's lines. */
 export function commandLines(m) {
   const s = (x) => `${x.toFixed(3)} s`;
+  const pc = (x) => `${(100 * x).toFixed(0)}%`;
   const lines = [];
   const w = Math.max(...m.rows.map((r) => r.command.length));
   lines.push(`  ${'command'.padEnd(w)}  median     min-max              n`);
   for (const r of m.rows) lines.push(`  ${r.command.padEnd(w)}  ${s(r.median).padEnd(9)}  ${`${s(r.min)}-${s(r.max)}`.padEnd(19)}  ${r.n}`);
+  const v = m.solved;
+  if (v) {
+    lines.push(
+      `  --goal solved (${v.stepCount.join('/')} steps), medians of the --json row: ${s(v.wallMedian)} whole process = node's start (node -e 0) ` +
+        `+ train() ${s(v.trainWallMedian)} (steps ${s(v.stepsSecondsMedian)}, evaluation ${s(v.evaluationSecondsMedian)}) ` +
+        `+ the rest ${s(v.restSecondsMedian)} (loading our modules, setup, the model file, printing)`,
+    );
+  }
   const d = m.defaultGoal;
   if (d) {
-    const pc = (x) => `${(100 * x).toFixed(0)}%`;
     lines.push(
       `  default goal (reached ${d.reached.join('/')}, ${d.steps.join('/')} steps): ${s(d.wallMedian)} whole process, of which hardening ${s(d.hardenSecondsMedian)} ` +
-        `(${pc(d.hardenShare)}) and the family and certify checks ${s(d.checkSecondsMedian)} (${pc(d.checkShare)}); medians`,
+        `(${pc(d.hardenShare)}), the family and certify checks ${s(d.checkSecondsMedian)} (${pc(d.checkShare)}), certify alone ${s(d.certifySecondsMedian)} ` +
+        `(${pc(d.certifyShare)}); medians`,
     );
   }
   lines.push(`  load average after: ${m.load.map((x) => x.toFixed(2)).join(' ')}`);
@@ -113,7 +151,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(1);
   }
   console.error(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const m = measureCommands({ reps: args.quick ? 3 : 5, defaultReps: args.quick ? 1 : 3, log: (l) => console.error(l) });
+  const m = measureCommands({ reps: args.quick ? 3 : 11, defaultReps: args.quick ? 1 : 3, log: (l) => console.error(l) });
   console.log('Whole command, cold processes (wall time from spawn to exit)');
   console.log(commandLines(m).join('\n'));
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(m, null, 2));

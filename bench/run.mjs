@@ -130,7 +130,7 @@ if (want('command')) {
   } else {
     log('\n== whole command, cold processes');
     try {
-      command = measureCommands({ reps: quick ? 3 : 5, defaultReps: quick ? 1 : 3, log });
+      command = measureCommands({ reps: quick ? 3 : 11, defaultReps: quick ? 1 : 3, log });
     } catch (e) {
       failures.push({ name: 'command', why: e.message });
     }

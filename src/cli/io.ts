@@ -68,9 +68,13 @@ export function packageVersion(): string {
   return version;
 }
 
-/** A uniformly random uint32 from the platform's CSPRNG (the seed of a run when none is given). */
+/**
+ * A uniformly random uint32, the seed of a run when none is given. Math.random (V8 seeds it from the OS's entropy
+ * per process) rather than crypto.getRandomValues: a training seed needs no secrecy, and Web Crypto's first use
+ * costs a command about 3 ms of loading.
+ */
 export function randomSeed(): number {
-  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
+  return Math.floor(Math.random() * 2 ** 32) >>> 0;
 }
 
 /**
