@@ -115,7 +115,15 @@ function gates(P: CellParams, f: Form, x: number): S[] {
   const { H } = P;
   const gamma = ((H + 2) * ERROR.u) / (1 - (H + 2) * ERROR.u);
   const hmax = new Float64Array(H);
-  for (let k = 0; k < H; k++) hmax[k] = Math.abs(f.c[k]) + radius(f, k);
+  // sum_j |w A_kj| = |w| sum_j |A_kj|: the magnitudes the pad covers, once per coordinate instead of per term
+  // (rounded up by 1e-15 relative, far more than the few ulps the two orders of summation can differ by).
+  const absRow = new Float64Array(H);
+  for (let k = 0; k < H; k++) {
+    hmax[k] = Math.abs(f.c[k]) + radius(f, k);
+    let s = 0;
+    for (let j = 0, o = k * g; j < g; j++) s += Math.abs(f.A[o + j]);
+    absRow[k] = s * (1 + 1e-15);
+  }
   const out: S[] = [];
   for (let r = 0; r < P.rows; r++) {
     const b = P.bsum[r] + P.wih[r] * x;
@@ -131,11 +139,9 @@ function gates(P: CellParams, f: Form, x: number): S[] {
       e += Math.abs(w) * f.e[k];
       mag += Math.abs(w * f.c[k]);
       bound += Math.abs(w) * hmax[k];
+      mag += Math.abs(w) * absRow[k];
       const o = k * g;
-      for (let j = 0; j < g; j++) {
-        a[j] += w * f.A[o + j];
-        mag += Math.abs(w * f.A[o + j]);
-      }
+      for (let j = 0; j < g; j++) a[j] += w * f.A[o + j];
     }
     out.push({ c, a, e: e * (1 + PAD) + mag * PAD + gamma * bound + (H + 2) * ERROR.tiny });
   }
