@@ -13,8 +13,8 @@ export const CHUNK = 1 << 20;
 export const NAN_PATTERNS = 2 * (2 ** 23 - 1);
 
 const KINDS = [
-  { name: 'tanh', kind: 0, ref: (x) => Math.tanh(x) },
-  { name: 'sigmoid', kind: 1, ref: (x) => 1 / (1 + Math.exp(-x)) },
+  { name: 'tanh', kind: 0 },
+  { name: 'sigmoid', kind: 1 },
 ];
 
 /**
@@ -36,7 +36,7 @@ export function checkActivations(core, onProgress) {
   const results = [];
   const total = KINDS.length * 2 ** 32;
   let done = 0;
-  for (const { name, kind, ref } of KINDS) {
+  for (const { name, kind } of KINDS) {
     let maxErr = 0;
     let maxBits = 0;
     let compared = 0;
@@ -56,7 +56,9 @@ export function checkActivations(core, onProgress) {
         }
         compared++;
         const y = wasmF32[i];
-        const err = Math.abs(y - ref(x));
+        // The reference inline, not through a function value that differs between the two passes: this line runs
+        // 2^33 times, and the closure call took the whole check from 212 s to 248 s of CPU.
+        const err = Math.abs(y - (kind === 0 ? Math.tanh(x) : 1 / (1 + Math.exp(-x))));
         // `!(err <= maxErr)` rather than `err > maxErr`: a NaN result must not pass unseen.
         if (!(err <= maxErr)) {
           if (err !== err) bad++;
