@@ -20,7 +20,7 @@ function grid(): Float32Array {
   return Float32Array.from(xs);
 }
 
-it('tanh is within 1e-6 of Math.tanh everywhere (and within 5e-7 on the grid)', async () => {
+it('tanh is within 5e-7 of Math.tanh on a 1e-3 grid over [-20, 20] (5.52e-7 at worst over all float32: test/slow/activations-exhaustive.test.ts)', async () => {
   const xs = grid();
   const ys = await apply(0, xs);
   let worst = 0;
