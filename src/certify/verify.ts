@@ -53,16 +53,29 @@ const rangeOf = (x: F): I => {
 };
 
 function lin(terms: [F, number][], constant: number, g: number): F {
-  let c: I = [constant, constant];
-  const a: I[] = Array.from({ length: g }, () => [0, 0] as I);
+  // iadd(acc, imulS(x, w)) term by term, written out so the hot loop allocates nothing; an exact zero coefficient
+  // adds exactly zero (most absorbed generators belong to one coordinate only).
+  let c0 = constant;
+  let c1 = constant;
+  const lo = new Float64Array(g);
+  const hi = new Float64Array(g);
   let e = 0;
   for (const [x, w] of terms) {
     if (w === 0) continue;
-    c = iadd(c, imulS(x.c, w));
-    for (let k = 0; k < g; k++) a[k] = iadd(a[k], imulS(x.a[k], w));
+    const pos = w >= 0;
+    c0 = dn(c0 + dn((pos ? x.c[0] : x.c[1]) * w));
+    c1 = up(c1 + up((pos ? x.c[1] : x.c[0]) * w));
+    for (let k = 0; k < g; k++) {
+      const ak = x.a[k];
+      if (ak[0] === 0 && ak[1] === 0) continue;
+      lo[k] = dn(lo[k] + dn((pos ? ak[0] : ak[1]) * w));
+      hi[k] = up(hi[k] + up((pos ? ak[1] : ak[0]) * w));
+    }
     e = up(e + up(Math.abs(w) * x.e));
   }
-  return { c, a, e };
+  const a: I[] = new Array(g);
+  for (let k = 0; k < g; k++) a[k] = [lo[k], hi[k]];
+  return { c: [c0, c1], a, e };
 }
 
 function widen(x: F, by: number): F {
