@@ -109,21 +109,15 @@ let BATCH: i32 = 0;
 /**
  * The forget-gate penalty's weight per lane of group g at step t: FORGET / (B L_s H) for a string s that is still
  * reading (t < L_s), so each string's penalty is its mean over steps and units and the batch's is their mean.
- * Left at PEN_W.
+ * Left at PEN_W, times scale (exact: 1 for the penalty's value, 2 for its gradient 2 w f).
  */
-function penaltyWeights(g: i32, t: i32): void {
-  let w = f32x4.splat(0);
+function penaltyWeights(g: i32, t: i32, scale: f32): void {
   for (let lane = 0; lane < 4; lane++) {
     const s = (g << 2) + lane;
     const L = lengthOf(s);
-    if (s >= BATCH || t >= L) continue;
-    const v = FORGET / (<f32>BATCH * <f32>L * <f32>H);
-    if (lane == 0) w = f32x4.replace_lane(w, 0, v);
-    else if (lane == 1) w = f32x4.replace_lane(w, 1, v);
-    else if (lane == 2) w = f32x4.replace_lane(w, 2, v);
-    else w = f32x4.replace_lane(w, 3, v);
+    const v = s < BATCH && t < L ? (scale * FORGET) / (<f32>BATCH * <f32>L * <f32>H) : <f32>0;
+    store<f32>(PEN_W + (<usize>lane << 2), v);
   }
-  v128.store(PEN_W, w);
 }
 
 /** Training forward pass of group g over steps 0..T-1, keeping every step in the cache. */
@@ -136,7 +130,7 @@ function forwardGroup(g: i32, T: i32): void {
       const cPrev = t == 0 ? ZEROS : prev + OFF_C;
       lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev, true);
       if (FORGET != 0) {
-        penaltyWeights(g, t);
+        penaltyWeights(g, t, 1);
         forgetPenalty(blk);
       }
       if (NOISE != 0) addStateNoise(blk + OFF_H, blk + OFF_C);
@@ -182,8 +176,7 @@ function backwardGroup(g: i32, T: i32): void {
       const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
       let pen: usize = 0;
       if (FORGET != 0) {
-        penaltyWeights(g, t);
-        v128.store(PEN_W, f32x4.add(v128.load(PEN_W), v128.load(PEN_W)));
+        penaltyWeights(g, t, 2);
         pen = PEN_W;
       }
       lstmBackward(blk + OFF_DZ, DC, blk, cPrev, blk + OFF_TC, dh, pen);

@@ -166,6 +166,15 @@ interface RunState {
  * with untilSolved, stops there; a hardening phase runs every step.
  */
 async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (step: number) => string[], epochSteps: number | null, regularize?: (step: number) => Regularizers): Promise<void> {
+  try {
+    await phaseSteps(st, phase, steps, nextBatch, epochSteps, regularize);
+  } finally {
+    // Off again however the phase ends (a diverged step throws), so the model's later steps are unregularised.
+    if (regularize) st.model.setRegularizers({});
+  }
+}
+
+async function phaseSteps(st: RunState, phase: Phase, steps: number, nextBatch: (step: number) => string[], epochSteps: number | null, regularize?: (step: number) => Regularizers): Promise<void> {
   const { model, config, opts } = st;
   const end = st.step + steps;
   let window = { loss: 0, acc: 0, steps: 0, seqSteps: 0, ms: 0 };
@@ -227,7 +236,6 @@ async function runPhase(st: RunState, phase: Phase, steps: number, nextBatch: (s
       st.lastYield = now();
     }
   }
-  if (regularize) model.setRegularizers({});
   if (epochSteps !== null && opts.onEpochEnd && st.step > 0 && epochEndedAt !== st.step) {
     opts.onEpochEnd({ epoch: Math.ceil(st.step / epochSteps), step: st.step }, model);
   }
