@@ -190,7 +190,8 @@ describe('demo page in Chromium', () => {
 
   it('trains toward the default goal, shows the hardening phase, and says which goal was reached, as Node does', async () => {
     const { page, problems } = await open();
-    await fillSettings(page, { seed: 7 });
+    // Seed 9: the quickest of seeds 1..10 to certify (one hardening round, bench/README.md); any seed shows the flow.
+    await fillSettings(page, { seed: 9 });
     // Every status the run shows: the hardening phase may pass between two polls.
     await page.evaluate(() => {
       const w = window as unknown as { statuses: string[] };
@@ -199,9 +200,9 @@ describe('demo page in Chromium', () => {
       new MutationObserver(() => w.statuses.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
     });
     await page.click(byId('train'));
-    const nodeRun = train({ seed: 7 }); // while the page trains
-    // Solving, two hardening rounds and the checks: about 5 s alone, several times that on a shared machine.
-    await waitText(page, 'model-info', /Trained here: lstm, 8 hidden units, seed 7/, 150_000);
+    const nodeRun = train({ seed: 9 }); // while the page trains
+    // Solving, a hardening round and the checks: about 4 s alone, several times that on a shared machine.
+    await waitText(page, 'model-info', /Trained here: lstm, 8 hidden units, seed 9/, 150_000);
     const node = await nodeRun;
     expect(node.goal.wanted).toBe('certified');
     expect(node.goal.rounds).toBeGreaterThan(0);
@@ -213,6 +214,8 @@ describe('demo page in Chromium', () => {
     const info = await text(page, 'goal-info');
     expect(status).toMatch(/^Solved ✓ at step [\d,]+ on random strings/);
     expect(info).toContain(`${node.goal.rounds} hardening round`);
+    // Default training ends certified for seeds 1..10 (test/slow/certify.test.ts), seed 9 among them.
+    expect(node.goal.reached).toBe('certified');
     const reached = node.goal.reached === node.goal.wanted;
     for (const shownIn of [status, info]) {
       expect(shownIn).toContain(reached ? 'goal certified: reached' : 'goal certified: not reached');

@@ -230,8 +230,10 @@ describe('train', () => {
   // What this proves: the CLI's defaults are the library's (the seed notebook's), and with them a run ends solved —
   // 100% on the generalisation set, confirmed on 1,000 fresh strings of 50..100 bits — then goes on toward the
   // default goal (certified), and the summary and the model file say which goal was reached.
-  it('SOLVES PARITY with the default settings (seed 1), then hardens toward the certified goal and says what it reached', async () => {
-    const r = await here(['train', '--seed', '1', '--json', '--out', p('default.json')]);
+  // Seed 4 rather than 1: one of the quickest of seeds 1..10 to certify (bench/README.md), and seed 1's default model
+  // is already the certified fixture (test/certify.test.ts).
+  it('SOLVES PARITY with the default settings (seed 4), then hardens toward the certified goal and says what it reached', async () => {
+    const r = await here(['train', '--seed', '4', '--json', '--out', p('default.json')]);
     expect(r.code, r.stderr).toBe(0);
     type Goal = { wanted: string; reached: string; rounds: number; families: { correct: number; count: number }[] };
     const summary = JSON.parse(lines(r.stdout).at(-1)!) as { solved: boolean; solvedAtStep: number; final: { confirmAccuracy: number }; goal: Goal; certificate: string | null };
@@ -244,6 +246,9 @@ describe('train', () => {
     expect(['solved', 'robust', 'certified']).toContain(summary.goal.reached);
     expect(summary.goal.reached === 'solved').toBe(summary.goal.families.some((f) => f.correct < f.count));
     expect(summary.certificate !== null).toBe(summary.goal.reached === 'certified');
+    // Default training ends certified for seeds 1..10 (test/slow/certify.test.ts), seed 4 among them.
+    expect(summary.goal.reached).toBe('certified');
+    expect(existsSync(summary.certificate!)).toBe(true);
     const saved = JSON.parse(readFileSync(p('default.json'), 'utf8')) as { training: { solved: boolean; config: Record<string, unknown>; goal: { reached: string } } };
     expect(saved.training.solved).toBe(true);
     expect(saved.training.goal.reached).toBe(summary.goal.reached);
