@@ -42,17 +42,27 @@ function radius(f: Form, i: number): number {
   return (s + f.e[i]) * (1 + PAD);
 }
 
-// A scalar form during one step: value c, generator row a (length g), error e.
-interface S {
-  c: number;
-  a: Float64Array;
-  e: number;
+// One step works on scalar forms ("rows": value c, generator row a of length g, error e) kept in three scratch
+// buffers reused from step to step (row q: RC[q], RA[q g .. q g + g), RE[q]), so a step allocates only its result.
+// Every sum below adds its terms in the same order as one term at a time would.
+let RC = new Float64Array(0);
+let RA = new Float64Array(0);
+let RE = new Float64Array(0);
+
+function scratch(rows: number, g: number): void {
+  if (RC.length < rows) {
+    RC = new Float64Array(rows);
+    RE = new Float64Array(rows);
+  }
+  if (RA.length < rows * g) RA = new Float64Array(rows * g);
 }
 
-function rad(x: S): number {
+/** Radius of row q: sum |a| + e (padded). */
+function rad(q: number, g: number): number {
   let s = 0;
-  for (let k = 0; k < x.a.length; k++) s += Math.abs(x.a[k]);
-  return (s + x.e) * (1 + PAD);
+  const o = q * g;
+  for (let k = 0; k < g; k++) s += Math.abs(RA[o + k]);
+  return (s + RE[q]) * (1 + PAD);
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -65,52 +75,84 @@ const dtanh = (x: number): number => {
   return 1 - t * t;
 };
 
-/** DeepZ linearisation of a monotone sigmoid-shaped function on the range of x, plus its float32 error. */
-function activate(x: S, kind: 'tanh' | 'sigmoid'): S {
-  const f = kind === 'tanh' ? Math.tanh : sigmoid;
-  const df = kind === 'tanh' ? dtanh : dsigmoid;
-  const r = rad(x);
-  const lo = x.c - r;
-  const hi = x.c + r;
-  // The derivative is unimodal with its peak at 0, so its minimum on [lo, hi] is at an endpoint and f - lam x is
-  // nondecreasing there: f(x) - lam x lies between its values at the endpoints.
-  const lam = r === 0 ? df(x.c) : Math.max(0, Math.min(df(lo), df(hi)) * (1 - 1e-12) - 1e-300);
-  const mlo = f(lo) - lam * lo - LIBM - Math.abs(lam * lo) * PAD;
-  const mhi = f(hi) - lam * hi + LIBM + Math.abs(lam * hi) * PAD;
-  const a = new Float64Array(x.a.length);
-  for (let k = 0; k < a.length; k++) a[k] = lam * x.a[k];
-  const cNew = lam * x.c + (mlo + mhi) / 2;
-  const e = (lam * x.e + (mhi - mlo) / 2 + ERROR[kind]) * (1 + PAD) + Math.abs(cNew) * PAD + LIBM;
-  return { c: cNew, a, e };
+/** Row d = the DeepZ linearisation of row x: slope lam, offset between mlo and mhi, plus the float32 error err. */
+function linearise(d: number, x: number, g: number, lam: number, mlo: number, mhi: number, err: number): void {
+  const od = d * g;
+  const ox = x * g;
+  for (let k = 0; k < g; k++) RA[od + k] = lam * RA[ox + k];
+  const cNew = lam * RC[x] + (mlo + mhi) / 2;
+  RE[d] = (lam * RE[x] + (mhi - mlo) / 2 + err) * (1 + PAD) + Math.abs(cNew) * PAD + LIBM;
+  RC[d] = cNew;
 }
 
-/** x * y: first-order part exact, the rest bounded; plus float32 rounding of the product. */
-function mul(x: S, y: S): S {
-  const rx = rad(x);
-  const ry = rad(y);
-  const a = new Float64Array(x.a.length);
+// DeepZ linearisation of a monotone sigmoid-shaped function on the range of row x, plus its float32 error, into
+// row d (one copy per function, so each calls its libm functions directly). The derivative is unimodal with its
+// peak at 0, so its minimum on [lo, hi] is at an endpoint and f - lam x is nondecreasing there: f(x) - lam x lies
+// between its values at the endpoints.
+function activateTanh(d: number, x: number, g: number): void {
+  const r = rad(x, g);
+  const c = RC[x];
+  const lo = c - r;
+  const hi = c + r;
+  const lam = r === 0 ? dtanh(c) : Math.max(0, Math.min(dtanh(lo), dtanh(hi)) * (1 - 1e-12) - 1e-300);
+  const mlo = Math.tanh(lo) - lam * lo - LIBM - Math.abs(lam * lo) * PAD;
+  const mhi = Math.tanh(hi) - lam * hi + LIBM + Math.abs(lam * hi) * PAD;
+  linearise(d, x, g, lam, mlo, mhi, ERROR.tanh);
+}
+
+function activateSigmoid(d: number, x: number, g: number): void {
+  const r = rad(x, g);
+  const c = RC[x];
+  const lo = c - r;
+  const hi = c + r;
+  const lam = r === 0 ? dsigmoid(c) : Math.max(0, Math.min(dsigmoid(lo), dsigmoid(hi)) * (1 - 1e-12) - 1e-300);
+  const mlo = sigmoid(lo) - lam * lo - LIBM - Math.abs(lam * lo) * PAD;
+  const mhi = sigmoid(hi) - lam * hi + LIBM + Math.abs(lam * hi) * PAD;
+  linearise(d, x, g, lam, mlo, mhi, ERROR.sigmoid);
+}
+
+/** Row d = x * y: first-order part exact, the rest bounded; plus float32 rounding of the product. d is neither. */
+function mul(d: number, x: number, y: number, g: number): void {
+  const rx = rad(x, g);
+  const ry = rad(y, g);
+  const xc = RC[x];
+  const yc = RC[y];
+  const od = d * g;
+  const ox = x * g;
+  const oy = y * g;
   let mag = 0;
-  for (let k = 0; k < a.length; k++) {
-    a[k] = x.c * y.a[k] + y.c * x.a[k];
-    mag += Math.abs(x.c * y.a[k]) + Math.abs(y.c * x.a[k]);
+  for (let k = 0; k < g; k++) {
+    const p = xc * RA[oy + k];
+    const q = yc * RA[ox + k];
+    RA[od + k] = p + q;
+    mag += Math.abs(p) + Math.abs(q);
   }
-  const c = x.c * y.c;
-  const max = (Math.abs(x.c) + rx) * (Math.abs(y.c) + ry);
-  const e = (Math.abs(x.c) * y.e + Math.abs(y.c) * x.e + rx * ry) * (1 + PAD) + (mag + Math.abs(c)) * PAD + max * ERROR.u + ERROR.tiny;
-  return { c, a, e };
+  const c = xc * yc;
+  const max = (Math.abs(xc) + rx) * (Math.abs(yc) + ry);
+  RE[d] = (Math.abs(xc) * RE[y] + Math.abs(yc) * RE[x] + rx * ry) * (1 + PAD) + (mag + Math.abs(c)) * PAD + max * ERROR.u + ERROR.tiny;
+  RC[d] = c;
 }
 
-/** x + y, rounded to float32 once. */
-function add32(x: S, y: S): S {
-  const a = new Float64Array(x.a.length);
-  for (let k = 0; k < a.length; k++) a[k] = x.a[k] + y.a[k];
-  const c = x.c + y.c;
-  const max = Math.abs(x.c) + rad(x) + Math.abs(y.c) + rad(y);
-  return { c, a, e: (x.e + y.e) * (1 + PAD) + max * (ERROR.u + PAD) + ERROR.tiny };
+/** Row d = x + y, rounded to float32 once. d is neither. */
+function add32(d: number, x: number, y: number, g: number): void {
+  const od = d * g;
+  const ox = x * g;
+  const oy = y * g;
+  for (let k = 0; k < g; k++) RA[od + k] = RA[ox + k] + RA[oy + k];
+  const max = Math.abs(RC[x]) + rad(x, g) + Math.abs(RC[y]) + rad(y, g);
+  RE[d] = (RE[x] + RE[y]) * (1 + PAD) + max * (ERROR.u + PAD) + ERROR.tiny;
+  RC[d] = RC[x] + RC[y];
 }
 
-/** The gate pre-activations z_r = bsum_r + wih_r x + W_r. h, with the float32 sum's error (gamma_{H+1}). */
-function gates(P: CellParams, f: Form, x: number): S[] {
+/** Row d = coordinate i of f. */
+function load(d: number, f: Form, i: number): void {
+  RC[d] = f.c[i];
+  RE[d] = f.e[i];
+  RA.set(f.A.subarray(i * f.g, (i + 1) * f.g), d * f.g);
+}
+
+/** Rows 0..rows-1 = the gate pre-activations z_r = bsum_r + wih_r x + W_r. h, with the float32 sum's error (gamma_{H+1}). */
+function gates(P: CellParams, f: Form, x: number): void {
   const { g } = f;
   const { H } = P;
   const gamma = ((H + 2) * ERROR.u) / (1 - (H + 2) * ERROR.u);
@@ -124,43 +166,62 @@ function gates(P: CellParams, f: Form, x: number): S[] {
     for (let j = 0, o = k * g; j < g; j++) s += Math.abs(f.A[o + j]);
     absRow[k] = s * (1 + 1e-15);
   }
-  const out: S[] = [];
+  const nz = new Int32Array(H);
   for (let r = 0; r < P.rows; r++) {
     const b = P.bsum[r] + P.wih[r] * x;
     let c = b;
     let e = 0;
     let mag = Math.abs(b);
     let bound = Math.abs(b);
-    const a = new Float64Array(g);
+    let m = 0;
     for (let k = 0; k < H; k++) {
       const w = P.whh[r * H + k];
       if (w === 0) continue;
+      nz[m++] = k;
       c += w * f.c[k];
       e += Math.abs(w) * f.e[k];
       mag += Math.abs(w * f.c[k]);
       bound += Math.abs(w) * hmax[k];
       mag += Math.abs(w) * absRow[k];
-      const o = k * g;
-      for (let j = 0; j < g; j++) a[j] += w * f.A[o + j];
     }
-    out.push({ c, a, e: e * (1 + PAD) + mag * PAD + gamma * bound + (H + 2) * ERROR.tiny });
+    combine(r * g, P.whh, r * H, nz, m, f.A, g);
+    RC[r] = c;
+    RE[r] = e * (1 + PAD) + mag * PAD + gamma * bound + (H + 2) * ERROR.tiny;
   }
-  return out;
 }
 
-function toForm(parts: S[], g: number): Form {
-  const n = parts.length;
+/**
+ * RA[ra + j] = sum over the m listed units k of w_k A[k, j], added in the list's order starting from 0 (as one
+ * term at a time would), four units per pass over the row so each sum is loaded and stored a quarter as often.
+ */
+function combine(ra: number, W: Float64Array, wo: number, ks: Int32Array, m: number, A: Float64Array, g: number): void {
+  RA.fill(0, ra, ra + g);
+  let q = 0;
+  for (; q + 4 <= m; q += 4) {
+    const k0 = ks[q], k1 = ks[q + 1], k2 = ks[q + 2], k3 = ks[q + 3];
+    const w0 = W[wo + k0], w1 = W[wo + k1], w2 = W[wo + k2], w3 = W[wo + k3];
+    const o0 = k0 * g, o1 = k1 * g, o2 = k2 * g, o3 = k3 * g;
+    for (let j = 0; j < g; j++) RA[ra + j] = RA[ra + j] + w0 * A[o0 + j] + w1 * A[o1 + j] + w2 * A[o2 + j] + w3 * A[o3 + j];
+  }
+  for (; q < m; q++) {
+    const k = ks[q];
+    const w = W[wo + k];
+    const o = k * g;
+    for (let j = 0; j < g; j++) RA[ra + j] += w * A[o + j];
+  }
+}
+
+/** A form of the scratch rows listed, in order. */
+function toForm(rows: Int32Array, g: number): Form {
+  const n = rows.length;
   const f: Form = { g, c: new Float64Array(n), A: new Float64Array(n * g), e: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
-    f.c[i] = parts[i].c;
-    f.A.set(parts[i].a, i * g);
-    f.e[i] = parts[i].e;
+    const q = rows[i];
+    f.c[i] = RC[q];
+    f.A.set(RA.subarray(q * g, (q + 1) * g), i * g);
+    f.e[i] = RE[q];
   }
   return f;
-}
-
-function row(f: Form, i: number): S {
-  return { c: f.c[i], a: f.A.slice(i * f.g, (i + 1) * f.g), e: f.e[i] };
 }
 
 /**
@@ -191,42 +252,61 @@ export function absorb(f: Form): Form {
 /** Folds the columns with the smallest sum of magnitudes into e until g = keep. */
 function reduce(f: Form, keep: number): Form {
   const n = f.c.length;
-  const norms = new Float64Array(f.g);
-  for (let i = 0; i < n; i++) for (let k = 0; k < f.g; k++) norms[k] += Math.abs(f.A[i * f.g + k]);
-  const order = Array.from(norms.keys()).sort((a, b) => norms[b] - norms[a]);
-  const kept = order.slice(0, keep);
-  const folded = order.slice(keep);
+  const G = f.g;
+  const norms = new Float64Array(G);
+  for (let i = 0; i < n; i++) for (let k = 0; k < G; k++) norms[k] += Math.abs(f.A[i * G + k]);
+  // Largest first, ties in column order (what a stable sort by norm gives).
+  const order = Int32Array.from({ length: G }, (_, k) => k).sort((a, b) => norms[b] - norms[a] || a - b);
   const A = new Float64Array(n * keep);
   const e = Float64Array.from(f.e);
   for (let i = 0; i < n; i++) {
-    kept.forEach((k, q) => (A[i * keep + q] = f.A[i * f.g + k]));
+    const o = i * G;
+    for (let q = 0; q < keep; q++) A[i * keep + q] = f.A[o + order[q]];
     let s = 0;
-    for (const k of folded) s += Math.abs(f.A[i * f.g + k]);
+    for (let q = keep; q < G; q++) s += Math.abs(f.A[o + order[q]]);
     e[i] = (e[i] + s) * (1 + PAD);
   }
   return { g: keep, c: f.c, A, e };
 }
 
 function stepBox(P: CellParams, f: Form, x: number): Form {
-  const z = gates(P, f, x);
-  const { H } = P;
+  const { H, rows } = P;
+  const g = f.g;
   switch (P.cell) {
     case 'lstm': {
-      const h: S[] = [];
-      const c: S[] = [];
+      // Rows: 0..4H-1 the gates, then per unit seven temporaries; unit j's h and c land in the rows listed in out.
+      scratch(rows + 7 * H + 2, g);
+      gates(P, f, x);
+      const out = new Int32Array(2 * H);
       for (let j = 0; j < H; j++) {
-        const i = activate(z[j], 'sigmoid');
-        const fg = activate(z[H + j], 'sigmoid');
-        const gg = activate(z[2 * H + j], 'tanh');
-        const o = activate(z[3 * H + j], 'sigmoid');
-        const cj = add32(mul(fg, row(f, H + j)), mul(i, gg));
-        c.push(cj);
-        h.push(mul(o, activate(cj, 'tanh')));
+        const t = rows + 7 * j;
+        const [i, fg, gg, o, cp, fc, ig] = [t, t + 1, t + 2, t + 3, t + 4, t + 5, t + 6];
+        activateSigmoid(i, j, g);
+        activateSigmoid(fg, H + j, g);
+        activateTanh(gg, 2 * H + j, g);
+        activateSigmoid(o, 3 * H + j, g);
+        load(cp, f, H + j);
+        mul(fc, fg, cp, g);
+        mul(ig, i, gg, g);
+        // c_j reuses cp's row, tanh(c_j) fc's, h_j ig's: each is read for the last time just before.
+        add32(cp, fc, ig, g);
+        activateTanh(fc, cp, g);
+        mul(ig, o, fc, g);
+        out[j] = ig;
+        out[H + j] = cp;
       }
-      return toForm([...h, ...c], f.g);
+      return toForm(out, g);
     }
-    case 'rnn':
-      return toForm(z.map((zr) => activate(zr, 'tanh')), f.g);
+    case 'rnn': {
+      scratch(2 * rows, g);
+      gates(P, f, x);
+      const out = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        activateTanh(rows + r, r, g);
+        out[r] = rows + r;
+      }
+      return toForm(out, g);
+    }
     default:
       throw new ParityError(NOT_COVERED(P.cell));
   }
