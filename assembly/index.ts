@@ -120,6 +120,24 @@ function penaltyWeights(g: i32, t: i32, scale: f32): void {
   }
 }
 
+/**
+ * Copies each lane's hidden state at its string's last step (when that step is below T) from group g's cache into
+ * HFINAL: the cache keeps every step's h as the next step read it, so this equals capturing it step by step.
+ */
+function captureFromCache(g: i32, T: i32): void {
+  const dst = groupVec(HFINAL, g);
+  for (let lane = 0; lane < 4; lane++) {
+    const t = lengthOf((g << 2) + lane) - 1;
+    if (t < 0 || t >= T) continue;
+    const src = cacheAt(g, t) + OFF_H;
+    const lo = <usize>lane << 2;
+    for (let j = 0; j < H; j++) {
+      const o = (<usize>j << 4) + lo;
+      store<f32>(dst + o, load<f32>(src + o));
+    }
+  }
+}
+
 /** Training forward pass of group g over steps 0..T-1, keeping every step in the cache. */
 function forwardGroup(g: i32, T: i32): void {
   for (let t = 0; t < T; t++) {
@@ -140,8 +158,38 @@ function forwardGroup(g: i32, T: i32): void {
       affineForward(blk + OFF_H, xAt(g, t), hPrev);
       rnnForward(blk + OFF_H, blk + OFF_H);
     }
-    captureFinal(g, t, blk + OFF_H);
   }
+  captureFromCache(g, T);
+}
+
+/**
+ * forwardGroup for the LSTM without regularisers on groups a and b together while both run (lstmForward2), then
+ * the longer one alone. Only without regularisers: the noise stream and the penalty's sum run group by group, so
+ * interleaving groups would reorder them.
+ */
+function forwardPair(a: i32, Ta: i32, b: i32, Tb: i32): void {
+  const both = min(Ta, Tb);
+  for (let t = 0; t < both; t++) {
+    const blkA = cacheAt(a, t);
+    const blkB = cacheAt(b, t);
+    const hPrevA = t == 0 ? ZEROS : cacheAt(a, t - 1) + OFF_H;
+    const cPrevA = t == 0 ? ZEROS : cacheAt(a, t - 1) + OFF_C;
+    const hPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_H;
+    const cPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_C;
+    lstmForward2(
+      blkA + OFF_H, blkA + OFF_C, blkA + OFF_TC, blkA, xAt(a, t), hPrevA, cPrevA,
+      blkB + OFF_H, blkB + OFF_C, blkB + OFF_TC, blkB, xAt(b, t), hPrevB, cPrevB, true,
+    );
+  }
+  const g = Ta > Tb ? a : b;
+  for (let t = both; t < max(Ta, Tb); t++) {
+    const blk = cacheAt(g, t);
+    const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
+    const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
+    lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev, true);
+  }
+  captureFromCache(a, Ta);
+  captureFromCache(b, Tb);
 }
 
 /** Adds dlogit[s] * linear.weight to dh (in and out) in the lanes whose strings end at step t: where the loss enters. */
@@ -209,7 +257,11 @@ export function lossAndGrads(B: i32): i32 {
   BATCH = B;
   restartNoise();
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
-  for (let g = 0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
+  let g0 = 0;
+  if (CELL == CELL_LSTM && FORGET == 0 && NOISE == 0) {
+    for (; g0 + 1 < groups; g0 += 2) forwardPair(g0, min(groupLength(g0), TCAP), g0 + 1, min(groupLength(g0 + 1), TCAP));
+  }
+  for (let g = g0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
   LOSS = headForward(B);
   headBackward(B);
   clearAccumulators();
@@ -279,7 +331,7 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
       const both = min(Ta, Tb);
       let t = t0;
       for (; t < both; t++) {
-        lstmForward2(na, ca, xAt(g, t - t0), ha, nb, cb, xAt(g + 1, t - t0), hb);
+        lstmForward2(na, ca, TC, Z, xAt(g, t - t0), ha, ca, nb, cb, TC, Z, xAt(g + 1, t - t0), hb, cb, false);
         const wa = ha;
         ha = na;
         na = wa;

@@ -55,14 +55,18 @@ export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: u
 }
 
 /**
- * lstmForward for inference (keep = false) on two groups at once, a and b: eight strings. Every weight splat feeds
- * two groups and eight accumulator chains are in flight instead of four; each lane computes exactly what
- * lstmForward computes, in the same order, so the results are bit for bit the same. Same aliasing rules as
- * lstmForward, per group.
+ * lstmForward on two groups at once, a and b: eight strings. Every weight splat feeds two groups and eight
+ * accumulator chains are in flight instead of four (for H 64 the chain over k is what bounds one group); each lane
+ * computes exactly what lstmForward computes, in the same order, so the results are bit for bit the same. Same
+ * aliasing rules as lstmForward, per group, and a's outputs must not alias b's inputs (b still reads them).
  */
-export function lstmForward2(hA: usize, cA: usize, xA: usize, hPrevA: usize, hB: usize, cB: usize, xB: usize, hPrevB: usize): void {
+export function lstmForward2(
+  hA: usize, cA: usize, tcA: usize, gatesA: usize, xA: usize, hPrevA: usize, cPrevA: usize,
+  hB: usize, cB: usize, tcB: usize, gatesB: usize, xB: usize, hPrevB: usize, cPrevB: usize, keep: bool,
+): void {
   const xa = v128.load(xA);
   const xb = v128.load(xB);
+  const hbytes = <usize>H << 4;
   const rb = <usize>H << 2;
   const wih = PARAMS + (<usize>O_WIH << 2);
   const whh = PARAMS + (<usize>O_WHH << 2);
@@ -104,12 +108,34 @@ export function lstmForward2(hA: usize, cA: usize, xA: usize, hPrevA: usize, hB:
       zo = f32x4.add(zo, f32x4.mul(ro, hb));
     }
     const o = <usize>j << 4;
-    const ca = f32x4.add(f32x4.mul(sigmoid4(af), v128.load(cA + o)), f32x4.mul(sigmoid4(ai), tanh4(ag)));
+    const gia = sigmoid4(ai);
+    const gfa = sigmoid4(af);
+    const gga = tanh4(ag);
+    const goa = sigmoid4(ao);
+    const ca = f32x4.add(f32x4.mul(gfa, v128.load(cPrevA + o)), f32x4.mul(gia, gga));
+    const ta = tanh4(ca);
     v128.store(cA + o, ca);
-    v128.store(hA + o, f32x4.mul(sigmoid4(ao), tanh4(ca)));
-    const cb = f32x4.add(f32x4.mul(sigmoid4(zf), v128.load(cB + o)), f32x4.mul(sigmoid4(zi), tanh4(zg)));
+    v128.store(hA + o, f32x4.mul(goa, ta));
+    const gib = sigmoid4(zi);
+    const gfb = sigmoid4(zf);
+    const ggb = tanh4(zg);
+    const gob = sigmoid4(zo);
+    const cb = f32x4.add(f32x4.mul(gfb, v128.load(cPrevB + o)), f32x4.mul(gib, ggb));
+    const tb = tanh4(cb);
     v128.store(cB + o, cb);
-    v128.store(hB + o, f32x4.mul(sigmoid4(zo), tanh4(cb)));
+    v128.store(hB + o, f32x4.mul(gob, tb));
+    if (keep) {
+      v128.store(gatesA + o, gia);
+      v128.store(gatesA + hbytes + o, gfa);
+      v128.store(gatesA + 2 * hbytes + o, gga);
+      v128.store(gatesA + 3 * hbytes + o, goa);
+      v128.store(tcA + o, ta);
+      v128.store(gatesB + o, gib);
+      v128.store(gatesB + hbytes + o, gfb);
+      v128.store(gatesB + 2 * hbytes + o, ggb);
+      v128.store(gatesB + 3 * hbytes + o, gob);
+      v128.store(tcB + o, tb);
+    }
   }
 }
 
