@@ -315,6 +315,9 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
   let g = 0;
   if (CELL == CELL_LSTM) {
+    // lstmForward2 goes through each group's gates in memory: past the two h buffers at Z (layout.ts)
+    const gzb = <usize>(4 * H) << 4;
+    const gz = Z + gzb;
     // Two groups at a time while both run (lstmForward2), then the longer one alone (the loop below).
     for (; g + 1 < groups; g += 2) {
       const Ta = min(groupLength(g), t0 + steps);
@@ -331,7 +334,7 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
       const both = min(Ta, Tb);
       let t = t0;
       for (; t < both; t++) {
-        lstmForward2(na, ca, TC, Z, xAt(g, t - t0), ha, ca, nb, cb, TC, Z, xAt(g + 1, t - t0), hb, cb, false);
+        lstmForward2(na, ca, TC, gz, xAt(g, t - t0), ha, ca, nb, cb, TC, gz + gzb, xAt(g + 1, t - t0), hb, cb, false);
         const wa = ha;
         ha = na;
         na = wa;

@@ -66,12 +66,13 @@ export function lstmForward2(
 ): void {
   const xa = v128.load(xA);
   const xb = v128.load(xB);
-  const hbytes = <usize>H << 4;
-  const rb = <usize>H << 2;
+  const n = H;
+  const hbytes = <usize>n << 4;
+  const rb = <usize>n << 2;
   const wih = PARAMS + (<usize>O_WIH << 2);
   const whh = PARAMS + (<usize>O_WHH << 2);
-  const gateRows = <usize>H * rb;
-  for (let j = 0; j < H; j++) {
+  const gateRows = <usize>n * rb;
+  for (let j = 0; j < n; j++) {
     const jf = <usize>j << 2;
     const bi = v128.load32_splat(BSUM + jf);
     const bf = v128.load32_splat(BSUM + rb + jf);
@@ -90,10 +91,12 @@ export function lstmForward2(
     let zg = f32x4.add(bg, f32x4.mul(wg, xb));
     let zo = f32x4.add(bo, f32x4.mul(wo, xb));
     let w = whh + <usize>j * rb;
-    for (let k = 0; k < H; k++, w += 4) {
-      const ko = <usize>k << 4;
-      const ha = v128.load(hPrevA + ko);
-      const hb = v128.load(hPrevB + ko);
+    let pa = hPrevA;
+    let pb = hPrevB;
+    const end = hPrevA + hbytes;
+    for (; pa < end; pa += 16, pb += 16, w += 4) {
+      const ha = v128.load(pa);
+      const hb = v128.load(pb);
       const ri = v128.load32_splat(w);
       const rf = v128.load32_splat(w + gateRows);
       const rg = v128.load32_splat(w + 2 * gateRows);
@@ -108,34 +111,47 @@ export function lstmForward2(
       zo = f32x4.add(zo, f32x4.mul(ro, hb));
     }
     const o = <usize>j << 4;
-    const gia = sigmoid4(ai);
-    const gfa = sigmoid4(af);
-    const gga = tanh4(ag);
-    const goa = sigmoid4(ao);
-    const ca = f32x4.add(f32x4.mul(gfa, v128.load(cPrevA + o)), f32x4.mul(gia, gga));
-    const ta = tanh4(ca);
-    v128.store(cA + o, ca);
-    v128.store(hA + o, f32x4.mul(goa, ta));
-    const gib = sigmoid4(zi);
-    const gfb = sigmoid4(zf);
-    const ggb = tanh4(zg);
-    const gob = sigmoid4(zo);
-    const cb = f32x4.add(f32x4.mul(gfb, v128.load(cPrevB + o)), f32x4.mul(gib, ggb));
-    const tb = tanh4(cb);
-    v128.store(cB + o, cb);
-    v128.store(hB + o, f32x4.mul(gob, tb));
-    if (keep) {
-      v128.store(gatesA + o, gia);
-      v128.store(gatesA + hbytes + o, gfa);
-      v128.store(gatesA + 2 * hbytes + o, gga);
-      v128.store(gatesA + 3 * hbytes + o, goa);
-      v128.store(tcA + o, ta);
-      v128.store(gatesB + o, gib);
-      v128.store(gatesB + hbytes + o, gfb);
-      v128.store(gatesB + 2 * hbytes + o, ggb);
-      v128.store(gatesB + 3 * hbytes + o, gob);
-      v128.store(tcB + o, tb);
-    }
+    v128.store(gatesA + o, ai);
+    v128.store(gatesA + hbytes + o, af);
+    v128.store(gatesA + 2 * hbytes + o, ag);
+    v128.store(gatesA + 3 * hbytes + o, ao);
+    v128.store(gatesB + o, zi);
+    v128.store(gatesB + hbytes + o, zf);
+    v128.store(gatesB + 2 * hbytes + o, zg);
+    v128.store(gatesB + 3 * hbytes + o, zo);
+  }
+  activateGates(gatesA);
+  activateGates(gatesB);
+  cellUpdate(hA, cA, tcA, gatesA, cPrevA, keep);
+  cellUpdate(hB, cB, tcB, gatesB, cPrevB, keep);
+}
+
+/** In place over v128[4H] pre-activations (rows i|f|g|o): sigmoid, sigmoid, tanh, sigmoid. */
+// @ts-ignore: decorator
+@inline function activateGates(gates: usize): void {
+  const hb = <usize>H << 4;
+  const g = gates + 2 * hb;
+  for (let p = gates; p < g; p += 16) v128.store(p, sigmoid4(v128.load(p)));
+  const o = g + hb;
+  for (let p = g; p < o; p += 16) v128.store(p, tanh4(v128.load(p)));
+  const e = o + hb;
+  for (let p = o; p < e; p += 16) v128.store(p, sigmoid4(v128.load(p)));
+}
+
+/** c = f c_prev + i g, h = o tanh(c) from activated gates; tc = tanh(c) when keep. */
+// @ts-ignore: decorator
+@inline function cellUpdate(h: usize, c: usize, tc: usize, gates: usize, cPrev: usize, keep: bool): void {
+  const hb = <usize>H << 4;
+  for (let o: usize = 0; o < hb; o += 16) {
+    const gi = v128.load(gates + o);
+    const gf = v128.load(gates + hb + o);
+    const gg = v128.load(gates + 2 * hb + o);
+    const go = v128.load(gates + 3 * hb + o);
+    const cn = f32x4.add(f32x4.mul(gf, v128.load(cPrev + o)), f32x4.mul(gi, gg));
+    const t = tanh4(cn);
+    v128.store(c + o, cn);
+    v128.store(h + o, f32x4.mul(go, t));
+    if (keep) v128.store(tc + o, t);
   }
 }
 
