@@ -178,7 +178,7 @@ function forwardPair(a: i32, Ta: i32, b: i32, Tb: i32): void {
     const cPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_C;
     lstmForward2(
       blkA + OFF_H, blkA + OFF_C, blkA + OFF_TC, blkA, xAt(a, t), hPrevA, cPrevA,
-      blkB + OFF_H, blkB + OFF_C, blkB + OFF_TC, blkB, xAt(b, t), hPrevB, cPrevB, true,
+      blkB + OFF_H, blkB + OFF_C, blkB + OFF_TC, blkB, xAt(b, t), hPrevB, cPrevB,
     );
   }
   const g = Ta > Tb ? a : b;
@@ -318,6 +318,7 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
     // lstmForward2 goes through each group's gates in memory: past the two h buffers at Z (layout.ts)
     const gzb = <usize>(4 * H) << 4;
     const gz = Z + gzb;
+    const gt = <usize>(2 * H) << 4; // tanh(c) over the g row, which unit j has read by then
     // Two groups at a time while both run (lstmForward2), then the longer one alone (the loop below).
     for (; g + 1 < groups; g += 2) {
       const Ta = min(groupLength(g), t0 + steps);
@@ -334,7 +335,7 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
       const both = min(Ta, Tb);
       let t = t0;
       for (; t < both; t++) {
-        lstmForward2(na, ca, TC, gz, xAt(g, t - t0), ha, ca, nb, cb, TC, gz + gzb, xAt(g + 1, t - t0), hb, cb, false);
+        lstmForward2(na, ca, gz + gt, gz, xAt(g, t - t0), ha, ca, nb, cb, gz + gzb + gt, gz + gzb, xAt(g + 1, t - t0), hb, cb);
         const wa = ha;
         ha = na;
         na = wa;

@@ -5,7 +5,7 @@
 // v128[4H] (rows i|f|g|o); the others v128[H].
 
 import { H, PARAMS, BSUM, O_WIH, O_WHH } from './layout';
-import { sigmoid4, tanh4, one4 } from './activations';
+import { sigmoid4, tanh4, sigmoid4x2, tanh4x2, one4 } from './activations';
 
 /**
  * One LSTM step for a group of four strings, the gate products fused with the pointwise part: for each unit j the
@@ -55,14 +55,19 @@ export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: u
 }
 
 /**
- * lstmForward on two groups at once, a and b: eight strings. Every weight splat feeds two groups and eight
- * accumulator chains are in flight instead of four (for H 64 the chain over k is what bounds one group); each lane
- * computes exactly what lstmForward computes, in the same order, so the results are bit for bit the same. Same
- * aliasing rules as lstmForward, per group, and a's outputs must not alias b's inputs (b still reads them).
+ * lstmForward on two groups at once, a and b: eight strings, in three passes. (1) The gate sums of every unit into
+ * gates (pre-activations): every weight splat feeds two groups and eight accumulator chains are in flight instead
+ * of four (for H 64 the chain over k is what bounds one group). (2) The activations in place, a's row and b's row
+ * together, each coefficient splatted once for both. (3) c, tanh(c) and h per unit. Fused into one pass per unit,
+ * V8 spilled the eight accumulators around every activation's coefficient splats; split, nothing spills. Each lane
+ * computes exactly what lstmForward computes, in the same order, so the results are bit for bit the same.
+ * Always writes gates and tc (inference points them at scratch; tc may be the g row of gates, which unit j has read
+ * before tanh(c_j) is written). h may alias hPrev and c may alias cPrev (all of hPrev is read in pass 1, c_prev[j]
+ * before c[j] is written); gates and tc must not alias any input.
  */
 export function lstmForward2(
   hA: usize, cA: usize, tcA: usize, gatesA: usize, xA: usize, hPrevA: usize, cPrevA: usize,
-  hB: usize, cB: usize, tcB: usize, gatesB: usize, xB: usize, hPrevB: usize, cPrevB: usize, keep: bool,
+  hB: usize, cB: usize, tcB: usize, gatesB: usize, xB: usize, hPrevB: usize, cPrevB: usize,
 ): void {
   const xa = v128.load(xA);
   const xb = v128.load(xB);
@@ -120,38 +125,19 @@ export function lstmForward2(
     v128.store(gatesB + 2 * hbytes + o, zg);
     v128.store(gatesB + 3 * hbytes + o, zo);
   }
-  activateGates(gatesA);
-  activateGates(gatesB);
-  cellUpdate(hA, cA, tcA, gatesA, cPrevA, keep);
-  cellUpdate(hB, cB, tcB, gatesB, cPrevB, keep);
-}
-
-/** In place over v128[4H] pre-activations (rows i|f|g|o): sigmoid, sigmoid, tanh, sigmoid. */
-// @ts-ignore: decorator
-@inline function activateGates(gates: usize): void {
-  const hb = <usize>H << 4;
-  const g = gates + 2 * hb;
-  for (let p = gates; p < g; p += 16) v128.store(p, sigmoid4(v128.load(p)));
-  const o = g + hb;
-  for (let p = g; p < o; p += 16) v128.store(p, tanh4(v128.load(p)));
-  const e = o + hb;
-  for (let p = o; p < e; p += 16) v128.store(p, sigmoid4(v128.load(p)));
-}
-
-/** c = f c_prev + i g, h = o tanh(c) from activated gates; tc = tanh(c) when keep. */
-// @ts-ignore: decorator
-@inline function cellUpdate(h: usize, c: usize, tc: usize, gates: usize, cPrev: usize, keep: bool): void {
-  const hb = <usize>H << 4;
-  for (let o: usize = 0; o < hb; o += 16) {
-    const gi = v128.load(gates + o);
-    const gf = v128.load(gates + hb + o);
-    const gg = v128.load(gates + 2 * hb + o);
-    const go = v128.load(gates + 3 * hb + o);
-    const cn = f32x4.add(f32x4.mul(gf, v128.load(cPrev + o)), f32x4.mul(gi, gg));
-    const t = tanh4(cn);
-    v128.store(c + o, cn);
-    v128.store(h + o, f32x4.mul(go, t));
-    if (keep) v128.store(tc + o, t);
+  // i and f rows (contiguous), then g, then o, each a pair across the groups
+  const hb2 = hbytes << 1;
+  for (let r: usize = 0; r < hb2; r += 16) sigmoid4x2(v128.load(gatesA + r), v128.load(gatesB + r), gatesA + r, gatesB + r);
+  for (let r: usize = hb2; r < hb2 + hbytes; r += 16) tanh4x2(v128.load(gatesA + r), v128.load(gatesB + r), gatesA + r, gatesB + r);
+  for (let r: usize = hb2 + hbytes; r < hb2 << 1; r += 16) sigmoid4x2(v128.load(gatesA + r), v128.load(gatesB + r), gatesA + r, gatesB + r);
+  for (let o: usize = 0; o < hbytes; o += 16) {
+    const ca = f32x4.add(f32x4.mul(v128.load(gatesA + hbytes + o), v128.load(cPrevA + o)), f32x4.mul(v128.load(gatesA + o), v128.load(gatesA + hb2 + o)));
+    const cb = f32x4.add(f32x4.mul(v128.load(gatesB + hbytes + o), v128.load(cPrevB + o)), f32x4.mul(v128.load(gatesB + o), v128.load(gatesB + hb2 + o)));
+    v128.store(cA + o, ca);
+    v128.store(cB + o, cb);
+    tanh4x2(ca, cb, tcA + o, tcB + o);
+    v128.store(hA + o, f32x4.mul(v128.load(gatesA + hb2 + hbytes + o), v128.load(tcA + o)));
+    v128.store(hB + o, f32x4.mul(v128.load(gatesB + hb2 + hbytes + o), v128.load(tcB + o)));
   }
 }
 
