@@ -8,49 +8,74 @@ import { H, PARAMS, BSUM, O_WIH, O_WHH } from './layout';
 import { sigmoid4, tanh4, sigmoid4x2, tanh4x2, one4 } from './activations';
 
 /**
- * One LSTM step for a group of four strings, the gate products fused with the pointwise part: for each unit j the
- * four rows i, f, g, o are summed in registers (four independent chains), activated, and turned into c and h at
- * once, so pre-activations never go through memory. Out: h, c, and (when keep) tc = tanh(c) and the gates; in: x,
- * hPrev, cPrev. h must not alias hPrev (other units still read it); c may alias cPrev (unit j reads cPrev[j]
- * before writing c[j]). keep = false (inference) skips storing the gates and tanh(c), which only backprop reads.
+ * One LSTM step for a group of four strings, in three passes. (1) The gate sums of every unit into gates
+ * (pre-activations), the four rows of unit j in four independent chains. (2) The activations in place, two rows at
+ * a time, each coefficient splatted once for both. (3) c, tanh(c) and h per unit. Fused into one pass per unit, V8
+ * spilled the accumulators around every activation's coefficient splats; split, nothing spills. Out: h, c, tc =
+ * tanh(c), gates; in: x, hPrev, cPrev. Always writes gates and tc (inference points them at scratch; tc may be the
+ * g row of gates, which unit j has read before tanh(c_j) is written). h may alias hPrev and c may alias cPrev (all
+ * of hPrev is read in pass 1, c_prev[j] before c[j] is written); gates and tc must not alias any input.
  */
-export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: usize, hPrev: usize, cPrev: usize, keep: bool): void {
+export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: usize, hPrev: usize, cPrev: usize): void {
   const x = v128.load(xPtr);
-  const hb = <usize>H << 4; // bytes of one gate block of v128s
-  const rb = <usize>H << 2; // bytes of one gate block of f32s (bias, W_ih), or of one W_hh row
+  const n = H;
+  const hb = <usize>n << 4; // bytes of one gate block of v128s
+  const rb = <usize>n << 2; // bytes of one gate block of f32s (bias, W_ih), or of one W_hh row
   const wih = PARAMS + (<usize>O_WIH << 2);
   const whh = PARAMS + (<usize>O_WHH << 2);
-  const gateRows = <usize>H * rb; // bytes of one gate's H rows of W_hh
-  for (let j = 0; j < H; j++) {
+  const gateRows = <usize>n * rb; // bytes of one gate's H rows of W_hh
+  const end = hPrev + hb;
+  for (let j = 0; j < n; j++) {
     const jf = <usize>j << 2;
     let zi = f32x4.add(v128.load32_splat(BSUM + jf), f32x4.mul(v128.load32_splat(wih + jf), x));
     let zf = f32x4.add(v128.load32_splat(BSUM + rb + jf), f32x4.mul(v128.load32_splat(wih + rb + jf), x));
     let zg = f32x4.add(v128.load32_splat(BSUM + 2 * rb + jf), f32x4.mul(v128.load32_splat(wih + 2 * rb + jf), x));
     let zo = f32x4.add(v128.load32_splat(BSUM + 3 * rb + jf), f32x4.mul(v128.load32_splat(wih + 3 * rb + jf), x));
     let w = whh + <usize>j * rb; // row j of the i block; the f, g, o rows follow at gateRows strides
-    for (let k = 0; k < H; k++, w += 4) {
-      const hk = v128.load(hPrev + (<usize>k << 4));
+    for (let p = hPrev; p < end; p += 16, w += 4) {
+      const hk = v128.load(p);
       zi = f32x4.add(zi, f32x4.mul(v128.load32_splat(w), hk));
       zf = f32x4.add(zf, f32x4.mul(v128.load32_splat(w + gateRows), hk));
       zg = f32x4.add(zg, f32x4.mul(v128.load32_splat(w + 2 * gateRows), hk));
       zo = f32x4.add(zo, f32x4.mul(v128.load32_splat(w + 3 * gateRows), hk));
     }
-    const gi = sigmoid4(zi);
-    const gf = sigmoid4(zf);
-    const gg = tanh4(zg);
-    const go = sigmoid4(zo);
     const o = <usize>j << 4;
-    const cn = f32x4.add(f32x4.mul(gf, v128.load(cPrev + o)), f32x4.mul(gi, gg));
+    v128.store(gates + o, zi);
+    v128.store(gates + hb + o, zf);
+    v128.store(gates + 2 * hb + o, zg);
+    v128.store(gates + 3 * hb + o, zo);
+  }
+  // i and f rows (2H vectors, so pairs), then g and o in pairs of units, a lone last unit when H is odd
+  const hb2 = hb << 1;
+  for (let r: usize = 0; r < hb2; r += 32) sigmoid4x2(v128.load(gates + r), v128.load(gates + r + 16), gates + r, gates + r + 16);
+  const gr = gates + hb2;
+  const or = gr + hb;
+  const pairs = (<usize>n >> 1) << 5;
+  for (let r: usize = 0; r < pairs; r += 32) {
+    tanh4x2(v128.load(gr + r), v128.load(gr + r + 16), gr + r, gr + r + 16);
+    sigmoid4x2(v128.load(or + r), v128.load(or + r + 16), or + r, or + r + 16);
+  }
+  if (n & 1) {
+    v128.store(gr + pairs, tanh4(v128.load(gr + pairs)));
+    v128.store(or + pairs, sigmoid4(v128.load(or + pairs)));
+  }
+  for (let o: usize = 0; o < pairs; o += 32) {
+    const o1 = o + 16;
+    const c0 = f32x4.add(f32x4.mul(v128.load(gates + hb + o), v128.load(cPrev + o)), f32x4.mul(v128.load(gates + o), v128.load(gr + o)));
+    const c1 = f32x4.add(f32x4.mul(v128.load(gates + hb + o1), v128.load(cPrev + o1)), f32x4.mul(v128.load(gates + o1), v128.load(gr + o1)));
+    v128.store(c + o, c0);
+    v128.store(c + o1, c1);
+    tanh4x2(c0, c1, tc + o, tc + o1);
+    v128.store(h + o, f32x4.mul(v128.load(or + o), v128.load(tc + o)));
+    v128.store(h + o1, f32x4.mul(v128.load(or + o1), v128.load(tc + o1)));
+  }
+  if (n & 1) {
+    const o = pairs;
+    const cn = f32x4.add(f32x4.mul(v128.load(gates + hb + o), v128.load(cPrev + o)), f32x4.mul(v128.load(gates + o), v128.load(gr + o)));
     const t = tanh4(cn);
     v128.store(c + o, cn);
-    v128.store(h + o, f32x4.mul(go, t));
-    if (keep) {
-      v128.store(gates + o, gi);
-      v128.store(gates + hb + o, gf);
-      v128.store(gates + 2 * hb + o, gg);
-      v128.store(gates + 3 * hb + o, go);
-      v128.store(tc + o, t);
-    }
+    v128.store(tc + o, t);
+    v128.store(h + o, f32x4.mul(v128.load(or + o), t));
   }
 }
 
