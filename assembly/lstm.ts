@@ -31,13 +31,17 @@ export function lstmForward(h: usize, c: usize, tc: usize, gates: usize, xPtr: u
     let zf = f32x4.add(v128.load32_splat(BSUM + rb + jf), f32x4.mul(v128.load32_splat(wih + rb + jf), x));
     let zg = f32x4.add(v128.load32_splat(BSUM + 2 * rb + jf), f32x4.mul(v128.load32_splat(wih + 2 * rb + jf), x));
     let zo = f32x4.add(v128.load32_splat(BSUM + 3 * rb + jf), f32x4.mul(v128.load32_splat(wih + 3 * rb + jf), x));
-    let w = whh + <usize>j * rb; // row j of the i block; the f, g, o rows follow at gateRows strides
-    for (let p = hPrev; p < end; p += 16, w += 4) {
+    // row j of each gate block, one pointer each (as in lstmForward2)
+    let wi = whh + <usize>j * rb;
+    let wf = wi + gateRows;
+    let wg = wf + gateRows;
+    let wo = wg + gateRows;
+    for (let p = hPrev; p < end; p += 16, wi += 4, wf += 4, wg += 4, wo += 4) {
       const hk = v128.load(p);
-      zi = f32x4.add(zi, f32x4.mul(v128.load32_splat(w), hk));
-      zf = f32x4.add(zf, f32x4.mul(v128.load32_splat(w + gateRows), hk));
-      zg = f32x4.add(zg, f32x4.mul(v128.load32_splat(w + 2 * gateRows), hk));
-      zo = f32x4.add(zo, f32x4.mul(v128.load32_splat(w + 3 * gateRows), hk));
+      zi = f32x4.add(zi, f32x4.mul(v128.load32_splat(wi), hk));
+      zf = f32x4.add(zf, f32x4.mul(v128.load32_splat(wf), hk));
+      zg = f32x4.add(zg, f32x4.mul(v128.load32_splat(wg), hk));
+      zo = f32x4.add(zo, f32x4.mul(v128.load32_splat(wo), hk));
     }
     const o = <usize>j << 4;
     v128.store(gates + o, zi);
@@ -108,29 +112,33 @@ export function lstmForward2(
     const bf = v128.load32_splat(BSUM + rb + jf);
     const bg = v128.load32_splat(BSUM + 2 * rb + jf);
     const bo = v128.load32_splat(BSUM + 3 * rb + jf);
-    const wi = v128.load32_splat(wih + jf);
-    const wf = v128.load32_splat(wih + rb + jf);
-    const wg = v128.load32_splat(wih + 2 * rb + jf);
-    const wo = v128.load32_splat(wih + 3 * rb + jf);
-    let ai = f32x4.add(bi, f32x4.mul(wi, xa));
-    let af = f32x4.add(bf, f32x4.mul(wf, xa));
-    let ag = f32x4.add(bg, f32x4.mul(wg, xa));
-    let ao = f32x4.add(bo, f32x4.mul(wo, xa));
-    let zi = f32x4.add(bi, f32x4.mul(wi, xb));
-    let zf = f32x4.add(bf, f32x4.mul(wf, xb));
-    let zg = f32x4.add(bg, f32x4.mul(wg, xb));
-    let zo = f32x4.add(bo, f32x4.mul(wo, xb));
+    const xi = v128.load32_splat(wih + jf);
+    const xf = v128.load32_splat(wih + rb + jf);
+    const xg = v128.load32_splat(wih + 2 * rb + jf);
+    const xo = v128.load32_splat(wih + 3 * rb + jf);
+    let ai = f32x4.add(bi, f32x4.mul(xi, xa));
+    let af = f32x4.add(bf, f32x4.mul(xf, xa));
+    let ag = f32x4.add(bg, f32x4.mul(xg, xa));
+    let ao = f32x4.add(bo, f32x4.mul(xo, xa));
+    let zi = f32x4.add(bi, f32x4.mul(xi, xb));
+    let zf = f32x4.add(bf, f32x4.mul(xf, xb));
+    let zg = f32x4.add(bg, f32x4.mul(xg, xb));
+    let zo = f32x4.add(bo, f32x4.mul(xo, xb));
+    // one pointer per gate row and b's h at a fixed distance from a's: the loop's integer work is what limits
+    // how fast V8's code issues (H 64)
     let w = whh + <usize>j * rb;
-    let pa = hPrevA;
-    let pb = hPrevB;
+    let wf = w + gateRows;
+    let wg = wf + gateRows;
+    let wo = wg + gateRows;
+    const db = hPrevB - hPrevA;
     const end = hPrevA + hbytes;
-    for (; pa < end; pa += 16, pb += 16, w += 4) {
+    for (let pa = hPrevA; pa < end; pa += 16, w += 4, wf += 4, wg += 4, wo += 4) {
       const ha = v128.load(pa);
-      const hb = v128.load(pb);
+      const hb = v128.load(pa + db);
       const ri = v128.load32_splat(w);
-      const rf = v128.load32_splat(w + gateRows);
-      const rg = v128.load32_splat(w + 2 * gateRows);
-      const ro = v128.load32_splat(w + 3 * gateRows);
+      const rf = v128.load32_splat(wf);
+      const rg = v128.load32_splat(wg);
+      const ro = v128.load32_splat(wo);
       ai = f32x4.add(ai, f32x4.mul(ri, ha));
       af = f32x4.add(af, f32x4.mul(rf, ha));
       ag = f32x4.add(ag, f32x4.mul(rg, ha));
