@@ -12,7 +12,7 @@
 
 import {
   CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
-  STATE_C, DH, DC, DHP, ZEROS, Z, TC, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
+  STATE_C, DH, DC, DHP, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
   OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
 import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
@@ -336,9 +336,9 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
   const hv = <usize>H << 4;
   if (CELL == CELL_LSTM) {
-    // The LSTM kernels update h and c in place; their gates and tanh(c) go to scratch past Z's first GH (layout.ts),
-    // tanh(c) over the g row (the kernels allow it). Two groups at a time while both run, then the longer alone.
-    const gza = Z + (hv << 2);
+    // The LSTM kernels update h and c in place; their gates go to scratch at Z (layout.ts), tanh(c) over the g row
+    // (the kernels allow it). Two groups at a time while both run, then the longer alone.
+    const gza = Z;
     const gzb = gza + (hv << 2);
     const tca = gza + (hv << 1);
     const tcb = gzb + (hv << 1);
