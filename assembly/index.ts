@@ -12,7 +12,7 @@
 
 import {
   CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
-  STATE_C, DH, DC, DHP, ZEROS, Z, TC, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
+  STATE_C, DH, DC, DHP, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
   OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
 import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
@@ -104,6 +104,27 @@ function captureFinal(g: i32, t: i32, h: usize): void {
   }
 }
 
+/**
+ * The steps at which some lane of group g ends, as first | last << 32 (an empty range when no lane has a string):
+ * so the per-step check is two compares, and captureFinal runs only at steps that can need it.
+ */
+function endRange(g: i32): u64 {
+  let lo = i32.MAX_VALUE;
+  let hi = -1;
+  for (let lane = 0; lane < 4; lane++) {
+    const e = lengthOf((g << 2) + lane) - 1;
+    if (e < 0) continue;
+    lo = min(lo, e);
+    hi = max(hi, e);
+  }
+  return <u64><u32>lo | (<u64><u32>hi << 32);
+}
+
+// @ts-ignore: decorator
+@inline function ends(range: u64, t: i32): bool {
+  return t >= <i32>range && t <= <i32>(range >> 32);
+}
+
 let BATCH: i32 = 0;
 
 /**
@@ -120,6 +141,24 @@ function penaltyWeights(g: i32, t: i32, scale: f32): void {
   }
 }
 
+/**
+ * Copies each lane's hidden state at its string's last step (when that step is below T) from group g's cache into
+ * HFINAL: the cache keeps every step's h as the next step read it, so this equals capturing it step by step.
+ */
+function captureFromCache(g: i32, T: i32): void {
+  const dst = groupVec(HFINAL, g);
+  for (let lane = 0; lane < 4; lane++) {
+    const t = lengthOf((g << 2) + lane) - 1;
+    if (t < 0 || t >= T) continue;
+    const src = cacheAt(g, t) + OFF_H;
+    const lo = <usize>lane << 2;
+    for (let j = 0; j < H; j++) {
+      const o = (<usize>j << 4) + lo;
+      store<f32>(dst + o, load<f32>(src + o));
+    }
+  }
+}
+
 /** Training forward pass of group g over steps 0..T-1, keeping every step in the cache. */
 function forwardGroup(g: i32, T: i32): void {
   for (let t = 0; t < T; t++) {
@@ -128,7 +167,7 @@ function forwardGroup(g: i32, T: i32): void {
     const hPrev = t == 0 ? ZEROS : prev + OFF_H;
     if (CELL == CELL_LSTM) {
       const cPrev = t == 0 ? ZEROS : prev + OFF_C;
-      lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev, true);
+      lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev);
       if (FORGET != 0) {
         penaltyWeights(g, t, 1);
         forgetPenalty(blk);
@@ -140,8 +179,38 @@ function forwardGroup(g: i32, T: i32): void {
       affineForward(blk + OFF_H, xAt(g, t), hPrev);
       rnnForward(blk + OFF_H, blk + OFF_H);
     }
-    captureFinal(g, t, blk + OFF_H);
   }
+  captureFromCache(g, T);
+}
+
+/**
+ * forwardGroup for the LSTM without regularisers on groups a and b together while both run (lstmForward2), then
+ * the longer one alone. Only without regularisers: the noise stream and the penalty's sum run group by group, so
+ * interleaving groups would reorder them.
+ */
+function forwardPair(a: i32, Ta: i32, b: i32, Tb: i32): void {
+  const both = min(Ta, Tb);
+  for (let t = 0; t < both; t++) {
+    const blkA = cacheAt(a, t);
+    const blkB = cacheAt(b, t);
+    const hPrevA = t == 0 ? ZEROS : cacheAt(a, t - 1) + OFF_H;
+    const cPrevA = t == 0 ? ZEROS : cacheAt(a, t - 1) + OFF_C;
+    const hPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_H;
+    const cPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_C;
+    lstmForward2(
+      blkA + OFF_H, blkA + OFF_C, blkA + OFF_TC, blkA, xAt(a, t), hPrevA, cPrevA,
+      blkB + OFF_H, blkB + OFF_C, blkB + OFF_TC, blkB, xAt(b, t), hPrevB, cPrevB,
+    );
+  }
+  const g = Ta > Tb ? a : b;
+  for (let t = both; t < max(Ta, Tb); t++) {
+    const blk = cacheAt(g, t);
+    const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
+    const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
+    lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev);
+  }
+  captureFromCache(a, Ta);
+  captureFromCache(b, Tb);
 }
 
 /** Adds dlogit[s] * linear.weight to dh (in and out) in the lanes whose strings end at step t: where the loss enters. */
@@ -209,7 +278,11 @@ export function lossAndGrads(B: i32): i32 {
   BATCH = B;
   restartNoise();
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
-  for (let g = 0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
+  let g0 = 0;
+  if (CELL == CELL_LSTM && FORGET == 0 && NOISE == 0) {
+    for (; g0 + 1 < groups; g0 += 2) forwardPair(g0, min(groupLength(g0), TCAP), g0 + 1, min(groupLength(g0 + 1), TCAP));
+  }
+  for (let g = g0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
   LOSS = headForward(B);
   headBackward(B);
   clearAccumulators();
@@ -261,65 +334,63 @@ export function inferBegin(B: i32): i32 {
 export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
   const groups = (B + 3) >> 2;
   if (groups > NG || steps > TCAP) return NOT_LAID_OUT;
-  let g = 0;
+  const hv = <usize>H << 4;
   if (CELL == CELL_LSTM) {
-    // Two groups at a time while both run (lstmForward2), then the longer one alone (the loop below).
+    // The LSTM kernels update h and c in place; their gates go to scratch at Z (layout.ts), tanh(c) over the g row
+    // (the kernels allow it). Two groups at a time while both run, then the longer alone.
+    const gza = Z;
+    const gzb = gza + (hv << 2);
+    const tca = gza + (hv << 1);
+    const tcb = gzb + (hv << 1);
+    let g = 0;
     for (; g + 1 < groups; g += 2) {
       const Ta = min(groupLength(g), t0 + steps);
       const Tb = min(groupLength(g + 1), t0 + steps);
-      const sa = groupVec(STATE_H, g);
-      const sb = groupVec(STATE_H, g + 1);
+      const ha = groupVec(STATE_H, g);
+      const hb = groupVec(STATE_H, g + 1);
       const ca = groupVec(STATE_C, g);
       const cb = groupVec(STATE_C, g + 1);
-      // Each group swaps between its state and its own half of Z (v128[4H]: room for two).
-      let ha = sa;
-      let na = Z;
-      let hb = sb;
-      let nb = Z + (<usize>H << 4);
+      const ea = endRange(g);
+      const eb = endRange(g + 1);
       const both = min(Ta, Tb);
       let t = t0;
       for (; t < both; t++) {
-        lstmForward2(na, ca, xAt(g, t - t0), ha, nb, cb, xAt(g + 1, t - t0), hb);
-        const wa = ha;
-        ha = na;
-        na = wa;
-        const wb = hb;
-        hb = nb;
-        nb = wb;
-        captureFinal(g, t, ha);
-        captureFinal(g + 1, t, hb);
+        lstmForward2(ha, ca, tca, gza, xAt(g, t - t0), ha, ca, hb, cb, tcb, gzb, xAt(g + 1, t - t0), hb, cb);
+        if (ends(ea, t)) captureFinal(g, t, ha);
+        if (ends(eb, t)) captureFinal(g + 1, t, hb);
       }
       for (let u = t; u < Ta; u++) {
-        lstmForward(na, ca, TC, Z, xAt(g, u - t0), ha, ca, false);
-        const wa = ha;
-        ha = na;
-        na = wa;
-        captureFinal(g, u, ha);
+        lstmForward(ha, ca, tca, gza, xAt(g, u - t0), ha, ca);
+        if (ends(ea, u)) captureFinal(g, u, ha);
       }
       for (let u = t; u < Tb; u++) {
-        lstmForward(nb, cb, TC, Z, xAt(g + 1, u - t0), hb, cb, false);
-        const wb = hb;
-        hb = nb;
-        nb = wb;
-        captureFinal(g + 1, u, hb);
+        lstmForward(hb, cb, tcb, gzb, xAt(g + 1, u - t0), hb, cb);
+        if (ends(eb, u)) captureFinal(g + 1, u, hb);
       }
-      if (ha != sa) memory.copy(sa, ha, <usize>H << 4);
-      if (hb != sb) memory.copy(sb, hb, <usize>H << 4);
     }
+    for (; g < groups; g++) {
+      const T = min(groupLength(g), t0 + steps);
+      const h = groupVec(STATE_H, g);
+      const c = groupVec(STATE_C, g);
+      const e = endRange(g);
+      for (let t = t0; t < T; t++) {
+        lstmForward(h, c, tca, gza, xAt(g, t - t0), h, c);
+        if (ends(e, t)) captureFinal(g, t, h);
+      }
+    }
+    return OK;
   }
-  for (; g < groups; g++) {
+  for (let g = 0; g < groups; g++) {
     const T = min(groupLength(g), t0 + steps);
     const state = groupVec(STATE_H, g);
-    const c = groupVec(STATE_C, g);
-    // h cannot be updated in place (every unit reads all of hPrev): the LSTM and GRU write the new h into the
-    // other of two buffers (the group's state and Z) and swap, instead of copying it back every step; the state
-    // returns to STATE_H once, at the end of the chunk.
+    const e = endRange(g);
+    // h cannot be updated in place (every unit reads all of hPrev): the GRU writes the new h into the other of two
+    // buffers (the group's state and Z) and swaps, instead of copying it back every step; the state returns to
+    // STATE_H once, at the end of the chunk.
     let h = state;
     let hNext = Z;
     for (let t = t0; t < T; t++) {
-      if (CELL == CELL_LSTM) {
-        lstmForward(hNext, c, TC, Z, xAt(g, t - t0), h, c, false); // keep = false: gates (Z) and tc not written
-      } else if (CELL == CELL_GRU) {
+      if (CELL == CELL_GRU) {
         gruForward(hNext, 0, 0, xAt(g, t - t0), h, false); // keep = false: no gates or hn to store
       } else {
         affineForward(Z, xAt(g, t - t0), h);
@@ -329,9 +400,9 @@ export function inferChunk(B: i32, t0: i32, steps: i32): i32 {
       const was = h;
       h = hNext;
       hNext = was;
-      captureFinal(g, t, h);
+      if (ends(e, t)) captureFinal(g, t, h);
     }
-    if (h != state) memory.copy(state, h, <usize>H << 4);
+    if (h != state) memory.copy(state, h, hv);
   }
   return OK;
 }

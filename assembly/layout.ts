@@ -19,7 +19,8 @@
 //           for its input part (over hn).
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
-//   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[GH]
+//   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[2GH] (streamed inference: the LSTM's gates of two groups at Z
+//           and Z + GH, the GRU's next h, the RNN's pre-activations)
 // Parameter tensors inside PARAMS (float offsets), PyTorch's order: W_ih [GH,1], W_hh [GH,H], b_ih, b_hh [GH],
 // linear.weight [1,H], linear.bias [1]. Gate rows r = gate*H + unit, gate order i, f, g, o (LSTM), r, z, n (GRU).
 
@@ -199,7 +200,7 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
   const dhp = p; p += hv;
   const zeros = p; p += hv;
   const tc = p; p += hv;
-  const z = p; p += <u64>GH << 4;
+  const z = p; p += (<u64>GH * 2) << 4;
   if (commit) {
     LENGTHS = <usize>lengths;
     TARGETS = <usize>targets;
