@@ -343,15 +343,30 @@ export function neededRadii(f: Form, center: ArrayLike<number>, basis: ArrayLike
   const g = f.g;
   const out = new Float64Array(n);
   const col = new Float64Array(g);
+  const nz = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     let y0 = 0;
     let ey = 0;
-    col.fill(0);
+    let m = 0;
     for (let i = 0; i < n; i++) {
       const v = basis[i * n + k];
       if (v === 0) continue;
+      nz[m++] = i;
       y0 += v * (f.c[i] - center[i]);
       ey += Math.abs(v) * f.e[i];
+    }
+    // col = sum over the listed i of v_i A_i., added in order from 0, four rows per pass.
+    col.fill(0);
+    let q = 0;
+    for (; q + 4 <= m; q += 4) {
+      const i0 = nz[q], i1 = nz[q + 1], i2 = nz[q + 2], i3 = nz[q + 3];
+      const v0 = basis[i0 * n + k], v1 = basis[i1 * n + k], v2 = basis[i2 * n + k], v3 = basis[i3 * n + k];
+      const o0 = i0 * g, o1 = i1 * g, o2 = i2 * g, o3 = i3 * g;
+      for (let j = 0; j < g; j++) col[j] = col[j] + v0 * f.A[o0 + j] + v1 * f.A[o1 + j] + v2 * f.A[o2 + j] + v3 * f.A[o3 + j];
+    }
+    for (; q < m; q++) {
+      const i = nz[q];
+      const v = basis[i * n + k];
       const o = i * g;
       for (let j = 0; j < g; j++) col[j] += v * f.A[o + j];
     }
