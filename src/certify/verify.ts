@@ -35,24 +35,30 @@ function imul(a: I, b: I): I {
 }
 const mag = (a: I): number => Math.max(Math.abs(a[0]), Math.abs(a[1]));
 
-// ---- interval affine forms: x in c + sum_k a_k u_k + [-e, e], |u_k| <= 1, c and a_k intervals ----
+// ---- interval affine forms: x in [c0, c1] + sum_k [lo_k, hi_k] u_k + [-e, e], |u_k| <= 1; the coefficients'
+// bounds in two arrays rather than a pair per coefficient, so a step allocates a few arrays, not one per term ----
 interface F {
-  c: I;
-  a: I[];
+  c0: number;
+  c1: number;
+  lo: Float64Array;
+  hi: Float64Array;
   e: number;
 }
 
+const magOf = (lo: number, hi: number): number => Math.max(Math.abs(lo), Math.abs(hi));
+
 function radiusOf(x: F): number {
   let s = x.e;
-  for (const ak of x.a) s = up(s + mag(ak));
+  for (let k = 0; k < x.lo.length; k++) s = up(s + magOf(x.lo[k], x.hi[k]));
   return s;
 }
 const rangeOf = (x: F): I => {
   const r = radiusOf(x);
-  return [dn(x.c[0] - r), up(x.c[1] + r)];
+  return [dn(x.c0 - r), up(x.c1 + r)];
 };
 
-function lin(terms: [F, number][], constant: number, g: number): F {
+/** sum_i ws[i] xs[i] + constant, each product and sum rounded outward. */
+function lin(xs: F[], ws: ArrayLike<number>, constant: number, g: number): F {
   // iadd(acc, imulS(x, w)) term by term, written out so the hot loop allocates nothing; an exact zero coefficient
   // adds exactly zero (most absorbed generators belong to one coordinate only).
   let c0 = constant;
@@ -60,26 +66,44 @@ function lin(terms: [F, number][], constant: number, g: number): F {
   const lo = new Float64Array(g);
   const hi = new Float64Array(g);
   let e = 0;
-  for (const [x, w] of terms) {
+  for (let i = 0; i < xs.length; i++) {
+    const w = ws[i];
     if (w === 0) continue;
+    const x = xs[i];
     const pos = w >= 0;
-    c0 = dn(c0 + dn((pos ? x.c[0] : x.c[1]) * w));
-    c1 = up(c1 + up((pos ? x.c[1] : x.c[0]) * w));
+    c0 = dn(c0 + dn((pos ? x.c0 : x.c1) * w));
+    c1 = up(c1 + up((pos ? x.c1 : x.c0) * w));
+    const xl = x.lo;
+    const xh = x.hi;
     for (let k = 0; k < g; k++) {
-      const ak = x.a[k];
-      if (ak[0] === 0 && ak[1] === 0) continue;
-      lo[k] = dn(lo[k] + dn((pos ? ak[0] : ak[1]) * w));
-      hi[k] = up(hi[k] + up((pos ? ak[1] : ak[0]) * w));
+      const l = xl[k];
+      const h = xh[k];
+      if (l === 0 && h === 0) continue;
+      lo[k] = dn(lo[k] + dn((pos ? l : h) * w));
+      hi[k] = up(hi[k] + up((pos ? h : l) * w));
     }
     e = up(e + up(Math.abs(w) * x.e));
   }
-  const a: I[] = new Array(g);
-  for (let k = 0; k < g; k++) a[k] = [lo[k], hi[k]];
-  return { c: [c0, c1], a, e };
+  return { c0, c1, lo, hi, e };
 }
 
 function widen(x: F, by: number): F {
-  return { c: x.c, a: x.a, e: up(x.e + by) };
+  return { c0: x.c0, c1: x.c1, lo: x.lo, hi: x.hi, e: up(x.e + by) };
+}
+
+/** The coefficients of x times the interval [s0, s1] (imul per coefficient). */
+function scaleCoefs(x: F, s0: number, s1: number): { lo: Float64Array; hi: Float64Array } {
+  const g = x.lo.length;
+  const lo = new Float64Array(g);
+  const hi = new Float64Array(g);
+  for (let k = 0; k < g; k++) {
+    const l = x.lo[k];
+    const h = x.hi[k];
+    const p0 = s0 * l, p1 = s0 * h, p2 = s1 * l, p3 = s1 * h;
+    lo[k] = dn(Math.min(Math.min(p0, p1), Math.min(p2, p3)));
+    hi[k] = up(Math.max(Math.max(p0, p1), Math.max(p2, p3)));
+  }
+  return { lo, hi };
 }
 
 // |f''| of tanh peaks at atanh(1/sqrt 3) = 0.6585 (value 4 / (3 sqrt 3)), of the sigmoid at ln(2 + sqrt 3) = 1.3170
@@ -112,17 +136,17 @@ function taylor(z: F, kind: 'tanh' | 'sigmoid'): F {
   const f = kind === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
   const df = kind === 'tanh' ? (v: number) => 1 - Math.tanh(v) ** 2 : (v: number) => f(v) * (1 - f(v));
   const [lo, hi] = rangeOf(z);
-  const m = (z.c[0] + z.c[1]) / 2;
+  const m = (z.c0 + z.c1) / 2;
   const fm = f(m);
   const dm = df(m);
   const D: I = [dn(dm - LIBM), up(dm + LIBM)];
   // |z - m| <= R: the centre's own spread, the coefficients and the error.
-  const R = up(Math.max(up(z.c[1] - m), up(m - z.c[0])) + radiusOf(z));
-  const c = iadd([fm - LIBM, fm + LIBM], imul(D, [dn(z.c[0] - m), up(z.c[1] - m)]));
-  const a = z.a.map((ak) => imul(D, ak));
+  const R = up(Math.max(up(z.c1 - m), up(m - z.c0)) + radiusOf(z));
+  const c = iadd([fm - LIBM, fm + LIBM], imul(D, [dn(z.c0 - m), up(z.c1 - m)]));
+  const a = scaleCoefs(z, D[0], D[1]);
   const rem = up(up(maxF2(kind, lo, hi) * up(R * R)) / 2);
   const e = up(up(up(mag(D) * z.e) + rem) + (kind === 'tanh' ? TANH_ERR : SIGMOID_ERR));
-  return { c, a, e };
+  return { c0: c[0], c1: c[1], lo: a.lo, hi: a.hi, e };
 }
 
 /** f(z) by the mean-value form around the centre's midpoint: f(m) + f'([lo, hi]) (z - m). */
@@ -134,13 +158,20 @@ function meanValue(z: F, kind: 'tanh' | 'sigmoid'): F {
   const dhi = df(hi);
   const peak = lo <= 0 && hi >= 0 ? df(0) : Math.max(dlo, dhi);
   const S: I = [Math.max(0, dn(Math.min(dlo, dhi)) - LIBM), up(peak) + LIBM];
-  const m = (z.c[0] + z.c[1]) / 2;
+  const m = (z.c0 + z.c1) / 2;
   const fm = f(m);
-  const d: I = [dn(z.c[0] - m), up(z.c[1] - m)];
+  const d: I = [dn(z.c0 - m), up(z.c1 - m)];
   const c = iadd([fm - LIBM, fm + LIBM], imul(S, d));
-  const a = z.a.map((ak) => imul(S, ak));
+  const a = scaleCoefs(z, S[0], S[1]);
   const e = up(up(S[1] * z.e) + (kind === 'tanh' ? TANH_ERR : SIGMOID_ERR));
-  return { c, a, e };
+  return { c0: c[0], c1: c[1], lo: a.lo, hi: a.hi, e };
+}
+
+/** What absorb turns into a box: the error, half the centre's width and half of every coefficient's. */
+function loose(x: F): number {
+  let r = x.e + (x.c1 - x.c0) / 2;
+  for (let k = 0; k < x.lo.length; k++) r = r + (x.hi[k] - x.lo[k]) / 2;
+  return r;
 }
 
 /**
@@ -150,7 +181,6 @@ function meanValue(z: F, kind: 'tanh' | 'sigmoid'): F {
 function activate(z: F, kind: 'tanh' | 'sigmoid'): F {
   const t = taylor(z, kind);
   const v = meanValue(z, kind);
-  const loose = (x: F): number => x.a.reduce((r, [lo, hi]) => r + (hi - lo) / 2, x.e + (x.c[1] - x.c[0]) / 2);
   return loose(v) < loose(t) ? v : t;
 }
 
@@ -158,17 +188,34 @@ function activate(z: F, kind: 'tanh' | 'sigmoid'): F {
 function times(x: F, y: F): F {
   const rx = radiusOf(x);
   const ry = radiusOf(y);
-  const c = imul(x.c, y.c);
-  const a = x.a.map((xk, k) => iadd(imul(x.c, y.a[k]), imul(y.c, xk)));
+  const xc: I = [x.c0, x.c1];
+  const yc: I = [y.c0, y.c1];
+  const c = imul(xc, yc);
+  // a_k = iadd(imul(xc, y_k), imul(yc, x_k)), written out.
+  const g = x.lo.length;
+  const lo = new Float64Array(g);
+  const hi = new Float64Array(g);
+  for (let k = 0; k < g; k++) {
+    const yl = y.lo[k], yh = y.hi[k], xl = x.lo[k], xh = x.hi[k];
+    const p0 = x.c0 * yl, p1 = x.c0 * yh, p2 = x.c1 * yl, p3 = x.c1 * yh;
+    const q0 = y.c0 * xl, q1 = y.c0 * xh, q2 = y.c1 * xl, q3 = y.c1 * xh;
+    const l1 = dn(Math.min(Math.min(p0, p1), Math.min(p2, p3)));
+    const h1 = up(Math.max(Math.max(p0, p1), Math.max(p2, p3)));
+    const l2 = dn(Math.min(Math.min(q0, q1), Math.min(q2, q3)));
+    const h2 = up(Math.max(Math.max(q0, q1), Math.max(q2, q3)));
+    lo[k] = dn(l1 + l2);
+    hi[k] = up(h1 + h2);
+  }
   // (x - xc)(y - yc) is at most rx ry; the centres' own spread was kept in c.
-  const top = up(up(mag(x.c) + rx) * up(mag(y.c) + ry));
-  const e = up(up(up(rx * ry) + up(mag(x.c) * y.e) + up(mag(y.c) * x.e)) + up(top * U32) + TINY32);
-  return { c, a, e };
+  const top = up(up(mag(xc) + rx) * up(mag(yc) + ry));
+  const e = up(up(up(rx * ry) + up(mag(xc) * y.e) + up(mag(yc) * x.e)) + up(top * U32) + TINY32);
+  return { c0: c[0], c1: c[1], lo, hi, e };
 }
 
+const ONES = [1, 1];
 function plus32(x: F, y: F): F {
-  const s = lin([[x, 1], [y, 1]], 0, x.a.length);
-  const top = up(up(mag(x.c) + radiusOf(x)) + up(mag(y.c) + radiusOf(y)));
+  const s = lin([x, y], ONES, 0, x.lo.length);
+  const top = up(up(magOf(x.c0, x.c1) + radiusOf(x)) + up(magOf(y.c0, y.c1) + radiusOf(y)));
   return widen(s, up(top * U32) + TINY32);
 }
 
@@ -204,11 +251,11 @@ function weights(model: Model): W {
 }
 
 /** The float32 sum b + sum_k w_k h_k as the core computes it: exact sum plus gamma_{H+2} times the magnitudes. */
-function sum32(w: W, hs: F[], coef: (k: number) => number, b: number): F {
-  const g = hs[0].a.length;
-  const s = lin(hs.map((h, k) => [h, coef(k)] as [F, number]), b, g);
+function sum32(w: W, hs: F[], coef: ArrayLike<number>, b: number): F {
+  const g = hs[0].lo.length;
+  const s = lin(hs, coef, b, g);
   let bound = Math.abs(b);
-  hs.forEach((h, k) => (bound = up(bound + up(Math.abs(coef(k)) * up(mag(h.c) + radiusOf(h))))));
+  for (let k = 0; k < hs.length; k++) bound = up(bound + up(Math.abs(coef[k]) * up(magOf(hs[k].c0, hs[k].c1) + radiusOf(hs[k]))));
   const n = w.H + 2;
   const gamma = up((n * U32) / (1 - n * U32));
   return widen(s, up(up(gamma * bound) + n * TINY32));
@@ -217,7 +264,7 @@ function sum32(w: W, hs: F[], coef: (k: number) => number, b: number): F {
 function step(w: W, s: F[], x: number): F[] {
   const { H } = w;
   const hs = s.slice(0, H);
-  const z = (r: number): F => sum32(w, hs, (k) => w.whh[r * H + k], w.bsum[r] + (x ? w.wih[r] : 0));
+  const z = (r: number): F => sum32(w, hs, w.whh.subarray(r * H, (r + 1) * H), w.bsum[r] + (x ? w.wih[r] : 0));
   if (w.cell === 'rnn') return absorb(Array.from({ length: H }, (_, j) => activate(z(j), 'tanh')));
   const h: F[] = [];
   const c: F[] = [];
@@ -243,36 +290,48 @@ const FOLD_AT = 4;
 
 function absorb(s: F[]): F[] {
   const n = s.length;
-  const g = s[0].a.length;
+  const g = s[0].lo.length;
   // Past FOLD_AT generators, the smallest (by their largest coefficient) fold into the new ones: |a_k| is added to
   // each coordinate's own generator, a superset again, so a long string keeps at most FOLD_AT + n generators.
-  let fold = new Set<number>();
+  const fold = new Uint8Array(g);
+  let folded = 0;
   if (g + n > FOLD_AT * n) {
-    const size = Array.from({ length: g }, (_, k) => Math.max(...s.map((x) => mag(x.a[k]))));
+    const size = new Float64Array(g);
+    for (let k = 0; k < g; k++) {
+      let top = -Infinity;
+      for (let i = 0; i < n; i++) top = Math.max(top, magOf(s[i].lo[k], s[i].hi[k]));
+      size[k] = top;
+    }
     const order = Array.from({ length: g }, (_, k) => k).sort((p, q) => size[p] - size[q]);
-    fold = new Set(order.slice(0, g + n - FOLD_AT * n));
+    folded = g + n - FOLD_AT * n;
+    for (let q = 0; q < folded; q++) fold[order[q]] = 1;
   }
+  const G = g - folded + n;
   return s.map((x, i) => {
-    const m = (x.c[0] + x.c[1]) / 2;
-    let r = up(x.e + Math.max(up(x.c[1] - m), up(m - x.c[0])));
-    const a: I[] = [];
-    x.a.forEach(([lo, hi], k) => {
-      if (fold.has(k)) {
-        r = up(r + mag([lo, hi]));
-        return;
+    const m = (x.c0 + x.c1) / 2;
+    let r = up(x.e + Math.max(up(x.c1 - m), up(m - x.c0)));
+    const a = new Float64Array(G);
+    let q = 0;
+    for (let k = 0; k < g; k++) {
+      const lo = x.lo[k];
+      const hi = x.hi[k];
+      if (fold[k]) {
+        r = up(r + magOf(lo, hi));
+        continue;
       }
       // An interval coefficient [mid - w, mid + w] of u_k (|u_k| <= 1) is mid u_k plus at most w.
       const mid = (lo + hi) / 2;
       r = up(r + Math.max(up(hi - mid), up(mid - lo)));
-      a.push([mid, mid]);
-    });
-    for (let j = 0; j < n; j++) a.push(j === i ? [r, r] : [0, 0]);
-    return { c: [m, m] as I, a, e: 0 };
+      a[q++] = mid;
+    }
+    a[q + i] = r;
+    // Point coefficients: lo and hi are the same numbers (one array, never written after this).
+    return { c0: m, c1: m, lo: a, hi: a, e: 0 };
   });
 }
 
 function logitRange(w: W, s: F[]): I {
-  return rangeOf(sum32(w, s.slice(0, w.H), (k) => w.lw[k], w.lb));
+  return rangeOf(sum32(w, s.slice(0, w.H), w.lw, w.lb));
 }
 
 interface Reg {
@@ -284,21 +343,32 @@ interface Reg {
 }
 
 function regionForm(r: Reg, n: number): F[] {
-  return Array.from({ length: n }, (_, i) => ({
-    c: [r.center[i], r.center[i]] as I,
-    a: r.radii.map((rk, k) => imulS([r.basis[i * n + k], r.basis[i * n + k]], rk)),
-    e: 0,
-  }));
+  return Array.from({ length: n }, (_, i) => {
+    const lo = new Float64Array(n);
+    const hi = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const b = r.basis[i * n + k];
+      const [l, h] = imulS([b, b], r.radii[k]);
+      lo[k] = l;
+      hi[k] = h;
+    }
+    return { c0: r.center[i], c1: r.center[i], lo, hi, e: 0 };
+  });
 }
 
 /** Largest |t_k| / r_k - 1 over directions for t = V^-1 (x - c), x in s: <= 0 means s lies in the region. */
 function excess(s: F[], r: Reg, n: number): number {
   const need: number[] = [];
+  // x - c per coordinate, the same for every direction.
+  const shifted: F[] = s.map((x, i) => {
+    const [c0, c1] = iadd([x.c0, x.c1], [-r.center[i], -r.center[i]]);
+    return { c0, c1, lo: x.lo, hi: x.hi, e: x.e };
+  });
+  const col = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    const terms: [F, number][] = [];
-    for (let i = 0; i < n; i++) terms.push([{ c: iadd(s[i].c, [-r.center[i], -r.center[i]]), a: s[i].a, e: s[i].e }, r.basis[i * n + k]]);
-    const y = lin(terms, 0, s[0].a.length);
-    need.push(up(mag(y.c) + radiusOf(y)));
+    for (let i = 0; i < n; i++) col[i] = r.basis[i * n + k];
+    const y = lin(shifted, col, 0, s[0].lo.length);
+    need.push(up(magOf(y.c0, y.c1) + radiusOf(y)));
   }
   const top = Math.max(...need);
   const corr = up((r.defect / (1 - r.defect)) * top);
@@ -337,16 +407,20 @@ function runWord(w: W, s: F[], word: number, m: number): F[] {
 function halves(s: F[]): [F[], F[]] {
   let q = 0;
   let top = -1;
-  for (let k = 0; k < s[0].a.length; k++) {
-    const size = Math.max(...s.map((x) => mag(x.a[k])));
+  for (let k = 0; k < s[0].lo.length; k++) {
+    let size = -Infinity;
+    for (const x of s) size = Math.max(size, magOf(x.lo[k], x.hi[k]));
     if (size > top) [q, top] = [k, size];
   }
   const half = (sign: number): F[] =>
     s.map((x) => {
-      const h: I = [dn(x.a[q][0] / 2), up(x.a[q][1] / 2)];
-      const a = x.a.slice();
-      a[q] = h;
-      return { c: iadd(x.c, sign > 0 ? h : [-h[1], -h[0]]), a, e: x.e };
+      const h: I = [dn(x.lo[q] / 2), up(x.hi[q] / 2)];
+      const lo = x.lo.slice();
+      const hi = x.hi.slice();
+      lo[q] = h[0];
+      hi[q] = h[1];
+      const [c0, c1] = iadd([x.c0, x.c1], sign > 0 ? h : [-h[1], -h[0]]);
+      return { c0, c1, lo, hi, e: x.e };
     });
   return [half(-1), half(1)];
 }
@@ -436,7 +510,7 @@ export function verify(model: Model, cert: unknown): VerifyResult {
   const mask = (1 << k!) - 1;
   const cls = (par: number, code: number): number => par * (1 << k!) + (code & mask);
   // 2. The states after every string of length baseFrom..depth lie in their regions.
-  const zero: F[] = Array.from({ length: n }, () => ({ c: [0, 0] as I, a: [], e: 0 }));
+  const zero: F[] = Array.from({ length: n }, () => ({ c0: 0, c1: 0, lo: new Float64Array(0), hi: new Float64Array(0), e: 0 }));
   let bad: string | null = null;
   const walk = (s: F[], code: number, par: number, d: number, bits: string): void => {
     if (bad) return;
