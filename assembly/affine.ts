@@ -61,38 +61,108 @@ export function affineForward(z: usize, xPtr: usize, h: usize): void {
 export function affineBackward(dhPrev: usize, carry: usize, dz: usize): void {
   const whh = PARAMS + (<usize>O_WHH << 2);
   const rowBytes = <usize>H << 2;
+  const nRows = GH;
+  const nH = H;
+  const dzEnd = dz + (<usize>(nRows & ~1) << 4);
   let k = 0;
-  for (; k + 8 <= H; k += 8) {
+  for (; k + 4 <= nH; k += 4) {
     const c = carry + (<usize>k << 4);
     let a0 = v128.load(c), a1 = v128.load(c, 16), a2 = v128.load(c, 32), a3 = v128.load(c, 48);
-    let a4 = v128.load(c, 64), a5 = v128.load(c, 80), a6 = v128.load(c, 96), a7 = v128.load(c, 112);
     let w = whh + (<usize>k << 2);
-    for (let r = 0; r < GH; r++, w += rowBytes) {
-      const d = v128.load(dz + (<usize>r << 4));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d));
-      a4 = f32x4.add(a4, f32x4.mul(v128.load32_splat(w, 16), d));
-      a5 = f32x4.add(a5, f32x4.mul(v128.load32_splat(w, 20), d));
-      a6 = f32x4.add(a6, f32x4.mul(v128.load32_splat(w, 24), d));
-      a7 = f32x4.add(a7, f32x4.mul(v128.load32_splat(w, 28), d));
+    let pd = dz;
+    for (; pd < dzEnd; pd += 32, w += rowBytes << 1) {
+      const d0 = v128.load(pd);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d0));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d0));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d0));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d0));
+      const d1 = v128.load(pd, 16);
+      const w1 = w + rowBytes;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w1), d1));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w1, 4), d1));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w1, 8), d1));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w1, 12), d1));
+    }
+    if (nRows & 1) {
+      const d0 = v128.load(pd);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d0));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d0));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d0));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d0));
     }
     const o = dhPrev + (<usize>k << 4);
     v128.store(o, a0);
     v128.store(o, a1, 16);
     v128.store(o, a2, 32);
     v128.store(o, a3, 48);
-    v128.store(o, a4, 64);
-    v128.store(o, a5, 80);
-    v128.store(o, a6, 96);
-    v128.store(o, a7, 112);
   }
-  for (; k < H; k++) {
+  for (; k < nH; k++) {
     let a = v128.load(carry + (<usize>k << 4));
     let w = whh + (<usize>k << 2);
-    for (let r = 0; r < GH; r++, w += rowBytes) a = f32x4.add(a, f32x4.mul(v128.load32_splat(w), v128.load(dz + (<usize>r << 4))));
+    for (let r = 0; r < nRows; r++, w += rowBytes) a = f32x4.add(a, f32x4.mul(v128.load32_splat(w), v128.load(dz + (<usize>r << 4))));
     v128.store(dhPrev + (<usize>k << 4), a);
+  }
+}
+
+/**
+ * affineBackward for two groups at once, a and b (eight strings): each weight splat feeds both groups, so a block
+ * of four units keeps eight independent sums in registers (four per group, each adding the rows in row order as
+ * affineBackward does, so every lane's result is bit for bit the same). Same aliasing rules, per group.
+ */
+export function affineBackward2(dhPrevA: usize, carryA: usize, dzA: usize, dhPrevB: usize, carryB: usize, dzB: usize): void {
+  const whh = PARAMS + (<usize>O_WHH << 2);
+  const rowBytes = <usize>H << 2;
+  const nH = H;
+  const span = <usize>GH << 4; // bytes of one dz vector; dzB is read at the same offset from its own base
+  const dzEnd = dzA + span;
+  const dOff = dzB - dzA;
+  let k = 0;
+  for (; k + 4 <= nH; k += 4) {
+    const ko = <usize>k << 4;
+    const ca = carryA + ko;
+    const cb = carryB + ko;
+    let a0 = v128.load(ca), a1 = v128.load(ca, 16), a2 = v128.load(ca, 32), a3 = v128.load(ca, 48);
+    let b0 = v128.load(cb), b1 = v128.load(cb, 16), b2 = v128.load(cb, 32), b3 = v128.load(cb, 48);
+    let w = whh + (<usize>k << 2);
+    for (let pd = dzA; pd < dzEnd; pd += 16, w += rowBytes) {
+      const da = v128.load(pd);
+      const db = v128.load(pd + dOff);
+      const w0 = v128.load32_splat(w);
+      a0 = f32x4.add(a0, f32x4.mul(w0, da));
+      b0 = f32x4.add(b0, f32x4.mul(w0, db));
+      const w1 = v128.load32_splat(w, 4);
+      a1 = f32x4.add(a1, f32x4.mul(w1, da));
+      b1 = f32x4.add(b1, f32x4.mul(w1, db));
+      const w2 = v128.load32_splat(w, 8);
+      a2 = f32x4.add(a2, f32x4.mul(w2, da));
+      b2 = f32x4.add(b2, f32x4.mul(w2, db));
+      const w3 = v128.load32_splat(w, 12);
+      a3 = f32x4.add(a3, f32x4.mul(w3, da));
+      b3 = f32x4.add(b3, f32x4.mul(w3, db));
+    }
+    const oa = dhPrevA + ko;
+    v128.store(oa, a0);
+    v128.store(oa, a1, 16);
+    v128.store(oa, a2, 32);
+    v128.store(oa, a3, 48);
+    const ob = dhPrevB + ko;
+    v128.store(ob, b0);
+    v128.store(ob, b1, 16);
+    v128.store(ob, b2, 32);
+    v128.store(ob, b3, 48);
+  }
+  for (; k < nH; k++) {
+    const ko = <usize>k << 4;
+    let a = v128.load(carryA + ko);
+    let b = v128.load(carryB + ko);
+    let w = whh + (<usize>k << 2);
+    for (let pd = dzA; pd < dzEnd; pd += 16, w += rowBytes) {
+      const wk = v128.load32_splat(w);
+      a = f32x4.add(a, f32x4.mul(wk, v128.load(pd)));
+      b = f32x4.add(b, f32x4.mul(wk, v128.load(pd + dOff)));
+    }
+    v128.store(dhPrevA + ko, a);
+    v128.store(dhPrevB + ko, b);
   }
 }
 

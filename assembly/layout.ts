@@ -19,7 +19,7 @@
 //           for its input part (over hn).
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
-//   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[GH]
+//   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[GH]; DH2, DC2, DHP2 v128[H] (a second group's backward)
 // Parameter tensors inside PARAMS (float offsets), PyTorch's order: W_ih [GH,1], W_hh [GH,H], b_ih, b_hh [GH],
 // linear.weight [1,H], linear.bias [1]. Gate rows r = gate*H + unit, gate order i, f, g, o (LSTM), r, z, n (GRU).
 
@@ -73,6 +73,9 @@ export let STATE_C: usize = 0;
 export let DH: usize = 0;
 export let DC: usize = 0;
 export let DHP: usize = 0;
+export let DH2: usize = 0;
+export let DC2: usize = 0;
+export let DHP2: usize = 0;
 export let ZEROS: usize = 0;
 export let Z: usize = 0;
 export let TC: usize = 0;
@@ -200,6 +203,9 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
   const zeros = p; p += hv;
   const tc = p; p += hv;
   const z = p; p += <u64>GH << 4;
+  const dh2 = p; p += hv;
+  const dc2 = p; p += hv;
+  const dhp2 = p; p += hv;
   if (commit) {
     LENGTHS = <usize>lengths;
     TARGETS = <usize>targets;
@@ -216,6 +222,9 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
     ZEROS = <usize>zeros;
     TC = <usize>tc;
     Z = <usize>z;
+    DH2 = <usize>dh2;
+    DC2 = <usize>dc2;
+    DHP2 = <usize>dhp2;
     BATCH_END = <usize>p;
   }
   return p - <u64>MODEL_END;
