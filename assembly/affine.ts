@@ -177,41 +177,83 @@ export function affineBackward2(dhPrevA: usize, carryA: usize, dzA: usize, dhPre
  * inside it; x_t at x0 + 16 t.
  */
 export function affineWeightGrads(cache0: usize, x0: usize, blkBytes: usize, dzOff: usize, dzxOff: usize, hOff: usize, T: i32): void {
-  // Biases and W_ih: every step. A row whose input part has its own dz (the GRU's n row) sums two bias gradients.
+  // Biases and W_ih: every step. Four rows at a time, so twelve sums are in flight instead of three (one row's
+  // chains alone wait on the add latency at every step). Rows from `split` on are the GRU's n rows, whose input
+  // part has its own dz: they sum two bias gradients, two rows at a time.
   const lastBlock = GH - H;
-  for (let r = 0; r < GH; r++) {
+  const split = dzxOff == dzOff + (<usize>lastBlock << 4) ? GH : lastBlock;
+  const xEnd = x0 + (<usize>T << 4);
+  let r = 0;
+  for (; r + 4 <= split; r += 4) {
     const ro = <usize>r << 4;
-    const pxOff = r < lastBlock ? dzOff + ro : dzxOff + (<usize>(r - lastBlock) << 4);
+    let b0 = v128.load(ACC_BIH + ro), b1 = v128.load(ACC_BIH + ro, 16), b2 = v128.load(ACC_BIH + ro, 32), b3 = v128.load(ACC_BIH + ro, 48);
+    let w0 = v128.load(ACC_WIH + ro), w1 = v128.load(ACC_WIH + ro, 16), w2 = v128.load(ACC_WIH + ro, 32), w3 = v128.load(ACC_WIH + ro, 48);
+    let pd = cache0 + dzOff + ro;
+    for (let x = x0; x < xEnd; x += 16, pd += blkBytes) {
+      const xv = v128.load(x);
+      const d0 = v128.load(pd);
+      const d1 = v128.load(pd, 16);
+      const d2 = v128.load(pd, 32);
+      const d3 = v128.load(pd, 48);
+      b0 = f32x4.add(b0, d0);
+      w0 = f32x4.add(w0, f32x4.mul(d0, xv));
+      b1 = f32x4.add(b1, d1);
+      w1 = f32x4.add(w1, f32x4.mul(d1, xv));
+      b2 = f32x4.add(b2, d2);
+      w2 = f32x4.add(w2, f32x4.mul(d2, xv));
+      b3 = f32x4.add(b3, d3);
+      w3 = f32x4.add(w3, f32x4.mul(d3, xv));
+    }
+    // b_ih and b_hh get the same sum where the input part shares dz
+    v128.store(ACC_BIH + ro, b0);
+    v128.store(ACC_BIH + ro, b1, 16);
+    v128.store(ACC_BIH + ro, b2, 32);
+    v128.store(ACC_BIH + ro, b3, 48);
+    v128.store(ACC_BHH + ro, b0);
+    v128.store(ACC_BHH + ro, b1, 16);
+    v128.store(ACC_BHH + ro, b2, 32);
+    v128.store(ACC_BHH + ro, b3, 48);
+    v128.store(ACC_WIH + ro, w0);
+    v128.store(ACC_WIH + ro, w1, 16);
+    v128.store(ACC_WIH + ro, w2, 32);
+    v128.store(ACC_WIH + ro, w3, 48);
+  }
+  for (; r < split; r++) {
+    const ro = <usize>r << 4;
     let bx = v128.load(ACC_BIH + ro);
     let wi = v128.load(ACC_WIH + ro);
-    let px = cache0 + pxOff;
-    let x = x0;
-    if (pxOff == dzOff + ro) {
-      for (let t = 0; t < T; t++, px += blkBytes, x += 16) {
-        const d = v128.load(px);
-        bx = f32x4.add(bx, d);
-        wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
-      }
-      v128.store(ACC_BHH + ro, bx);
-    } else {
-      let bh = v128.load(ACC_BHH + ro);
-      let ph = cache0 + dzOff + ro;
-      for (let t = 0; t < T; t++, ph += blkBytes, px += blkBytes, x += 16) {
-        const dx = v128.load(px);
-        bh = f32x4.add(bh, v128.load(ph));
-        bx = f32x4.add(bx, dx);
-        wi = f32x4.add(wi, f32x4.mul(dx, v128.load(x)));
-      }
-      v128.store(ACC_BHH + ro, bh);
+    let pd = cache0 + dzOff + ro;
+    for (let x = x0; x < xEnd; x += 16, pd += blkBytes) {
+      const d = v128.load(pd);
+      bx = f32x4.add(bx, d);
+      wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
     }
     v128.store(ACC_BIH + ro, bx);
+    v128.store(ACC_BHH + ro, bx);
+    v128.store(ACC_WIH + ro, wi);
+  }
+  for (; r < GH; r++) {
+    const ro = <usize>r << 4;
+    let bx = v128.load(ACC_BIH + ro);
+    let bh = v128.load(ACC_BHH + ro);
+    let wi = v128.load(ACC_WIH + ro);
+    let ph = cache0 + dzOff + ro;
+    let px = cache0 + dzxOff + (<usize>(r - lastBlock) << 4);
+    for (let x = x0; x < xEnd; x += 16, ph += blkBytes, px += blkBytes) {
+      const dx = v128.load(px);
+      bh = f32x4.add(bh, v128.load(ph));
+      bx = f32x4.add(bx, dx);
+      wi = f32x4.add(wi, f32x4.mul(dx, v128.load(x)));
+    }
+    v128.store(ACC_BIH + ro, bx);
+    v128.store(ACC_BHH + ro, bh);
     v128.store(ACC_WIH + ro, wi);
   }
   // W_hh: steps 1..T-1 (h_{-1} is zero). dz of step t pairs with h of step t-1.
   if (T < 2) return;
   const dz0 = cache0 + blkBytes + dzOff;
   const h0 = cache0 + hOff;
-  let r = 0;
+  r = 0;
   for (; r + 4 <= GH; r += 4) {
     let k = 0;
     for (; k + 2 <= H; k += 2) {
