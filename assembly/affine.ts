@@ -55,8 +55,10 @@ export function affineForward(z: usize, xPtr: usize, h: usize): void {
  * Backward of affineForward for one step, the part the step before needs:
  *   dhPrev[k] = carry[k] + sum_r W_hh[r,k] dz[r]
  * carry is what reaches h_prev other than through W_hh (ZEROS for the LSTM and RNN, z * dh for the GRU); dhPrev
- * may alias carry (unit k's carry is read before unit k is written). Eight hidden units at a time, their sums kept
- * in registers while the rows stream past.
+ * may alias carry (unit k's carry is read before unit k is written). Four hidden units at a time, their sums kept
+ * in registers while the rows stream past, two rows per iteration. Eight units (nine loads in flight beside eight
+ * sums) made V8 keep one sum on the stack, a store-to-load round trip on every row: 1.1x slower at H 8 and 64.
+ * lossAndGrads uses affineBackward2 while two groups run, this for a group's steps past the other's end.
  */
 export function affineBackward(dhPrev: usize, carry: usize, dz: usize): void {
   const whh = PARAMS + (<usize>O_WHH << 2);

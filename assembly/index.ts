@@ -19,7 +19,7 @@ import { affineForward, affineBackward, affineBackward2, affineWeightGrads, redu
 import { lstmForward, lstmForward2, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
-import { headForward, headBackward } from './head';
+import { headForward, headBackward, headDlogits } from './head';
 import { configure, resetOptimizer, clipGradients, adamUpdate, sgdUpdate, OPT, OPT_ADAM, LAST_NORM } from './adam';
 import { setRegularizers, restartNoise, addStateNoise, forgetPenalty, PEN_W, NOISE, FORGET, PENALTY } from './regularize';
 export { applyActivation } from './activations';
@@ -242,13 +242,20 @@ export function lossAndGrads(B: i32): i32 {
   BATCH = B;
   restartNoise();
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
-  for (let g = 0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
+  clearAccumulators();
+  // Two groups at a time, forward then backward, so their cache is still warm (and the cache holds two groups,
+  // layout.ts). A string's gradient at its logit needs only its own logit (headDlogits); the loss, the logits and
+  // the read-out's gradients follow over the whole batch.
+  for (let g = 0; g < groups; g += 2) {
+    const T0 = min(groupLength(g), TCAP);
+    const T1 = g + 1 < groups ? min(groupLength(g + 1), TCAP) : 0;
+    forwardGroup(g, T0);
+    if (g + 1 < groups) forwardGroup(g + 1, T1);
+    headDlogits(g << 2, min((g + 2) << 2, B), B);
+    backwardGroups(g, T0, T1);
+  }
   LOSS = headForward(B);
   headBackward(B);
-  clearAccumulators();
-  for (let g = 0; g < groups; g += 2) {
-    backwardGroups(g, min(groupLength(g), TCAP), g + 1 < groups ? min(groupLength(g + 1), TCAP) : 0);
-  }
   reduceAccumulators(GRADS, O_WIH, O_WHH, O_BIH, O_BHH);
   return OK;
 }

@@ -9,7 +9,9 @@
 // Batch region (after the model region), for NG = ceil(B/4) groups of four strings and TCAP time steps:
 //   LENGTHS i32[4NG]; TARGETS, LOGITS, DLOGITS f32[4NG]
 //   X       v128[NG][TCAP]              the bit of each of the group's four strings at each step (0.0 or 1.0)
-//   CACHE   v128[NG][TCAP][BLK]         what backprop needs (training only), per cell (offsets OFF_* below):
+//   CACHE   v128[min(NG,2)][TCAP][BLK]  what backprop needs (training only), per cell (offsets OFF_* below);
+//           two slots: lossAndGrads runs groups 2i and 2i + 1 forward then backward before the next pair
+//           (BLK rounded up by one line where that spreads the steps over more L1 sets, see layoutModel):
 //             LSTM  BLK 7H: gates i f g o (after their nonlinearity) | c | tanh c | h
 //             RNN   BLK 2H: h | dz
 //             GRU   BLK 5H: gates r z n (after their nonlinearity) | hn = W_hn h_prev + b_hn | h
@@ -91,10 +93,10 @@ export let OFF_HN: usize = 0; // GRU: W_hn h_prev + b_hn
 export let OFF_DZ: usize = 0; // dz of all GH rows (the recurrent part's, for the GRU's n row)
 export let OFF_DZX: usize = 0; // dz of the last gate block's input part: OFF_DZ + (GH - H) rows except for the GRU
 
-/** Address of the cache block of group g at step t. Touches CACHE only. */
+/** Address of the cache block of group g at step t: groups 2i and 2i + 1 share the two slots. Touches CACHE only. */
 // @ts-ignore: decorator
 @inline export function cacheAt(g: i32, t: i32): usize {
-  return CACHE + (<usize>g * <usize>TCAP + <usize>t) * BLK_BYTES;
+  return CACHE + (<usize>(g & 1) * <usize>TCAP + <usize>t) * BLK_BYTES;
 }
 
 /** Address of the input vector of group g at step t. Touches X only. */
@@ -197,7 +199,7 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
   const dlogits = p; p = align16(p + n4);
   const x = p; p += gt << 4;
   const cache = p;
-  if (train) p += gt * <u64>BLK_BYTES;
+  if (train) p += <u64>min(groups, 2) * <u64>steps * <u64>BLK_BYTES;
   const hfinal = p; p += <u64>groups * hv;
   const stateH = p; p += <u64>groups * hv;
   const stateC = p; p += <u64>groups * hv;
