@@ -38,13 +38,12 @@ export function headForward(B: i32): f64 {
   return loss / <f64>B;
 }
 
-/** DLOGITS[b] = (sigmoid(z) - y) / B, and the linear layer's gradients (overwritten). */
+/** The linear layer's gradients (overwritten) from DLOGITS[0..B), which headDlogits filled. */
 export function headBackward(B: i32): void {
   let dlb: f32 = 0;
   for (let j = 0; j < H; j++) store<f32>(GRADS + (<usize>(O_LW + j) << 2), 0);
   for (let b = 0; b < B; b++) {
-    const d = dlogitOf(load<f32>(LOGITS + (<usize>b << 2)), load<f32>(TARGETS + (<usize>b << 2)), B);
-    store<f32>(DLOGITS + (<usize>b << 2), d);
+    const d = load<f32>(DLOGITS + (<usize>b << 2));
     dlb += d;
     for (let j = 0; j < H; j++) {
       const a = GRADS + (<usize>(O_LW + j) << 2);
@@ -55,8 +54,8 @@ export function headBackward(B: i32): void {
 }
 
 /**
- * DLOGITS[b] for the strings b0 <= b < b1 of a batch of B, as headBackward computes them, once their HFINAL is
- * in: so one pair of groups can run its backward pass right after its forward pass, while its cache is warm.
+ * DLOGITS[b] = (sigmoid(z_b) - y_b) / B for the strings b0 <= b < b1 of a batch of B, once their HFINAL is in: a
+ * string's gradient needs only its own logit, so a pair of groups can run backward right after its forward pass.
  */
 export function headDlogits(b0: i32, b1: i32, B: i32): void {
   for (let b = b0; b < b1; b++) {
