@@ -93,7 +93,7 @@ export let OFF_HN: usize = 0; // GRU: W_hn h_prev + b_hn
 export let OFF_DZ: usize = 0; // dz of all GH rows (the recurrent part's, for the GRU's n row)
 export let OFF_DZX: usize = 0; // dz of the last gate block's input part: OFF_DZ + (GH - H) rows except for the GRU
 
-/** Address of the cache block of group g at step t: groups 2i and 2i + 1 share the two slots. Touches CACHE only. */
+/** Address of the cache block of group g at step t, in slot g & 1 (a pair is done before the next). Touches CACHE only. */
 // @ts-ignore: decorator
 @inline export function cacheAt(g: i32, t: i32): usize {
   return CACHE + (<usize>(g & 1) * <usize>TCAP + <usize>t) * BLK_BYTES;
