@@ -55,44 +55,116 @@ export function affineForward(z: usize, xPtr: usize, h: usize): void {
  * Backward of affineForward for one step, the part the step before needs:
  *   dhPrev[k] = carry[k] + sum_r W_hh[r,k] dz[r]
  * carry is what reaches h_prev other than through W_hh (ZEROS for the LSTM and RNN, z * dh for the GRU); dhPrev
- * may alias carry (unit k's carry is read before unit k is written). Eight hidden units at a time, their sums kept
- * in registers while the rows stream past.
+ * may alias carry (unit k's carry is read before unit k is written). Four hidden units at a time, their sums kept
+ * in registers while the rows stream past, two rows per iteration. Eight units (nine loads in flight beside eight
+ * sums) made V8 keep one sum on the stack, a store-to-load round trip on every row: 1.1x slower at H 8 and 64.
+ * lossAndGrads uses affineBackward2 while two groups run, this for a group's steps past the other's end.
  */
 export function affineBackward(dhPrev: usize, carry: usize, dz: usize): void {
   const whh = PARAMS + (<usize>O_WHH << 2);
   const rowBytes = <usize>H << 2;
+  const nRows = GH;
+  const nH = H;
+  const dzEnd = dz + (<usize>(nRows & ~1) << 4);
   let k = 0;
-  for (; k + 8 <= H; k += 8) {
+  for (; k + 4 <= nH; k += 4) {
     const c = carry + (<usize>k << 4);
     let a0 = v128.load(c), a1 = v128.load(c, 16), a2 = v128.load(c, 32), a3 = v128.load(c, 48);
-    let a4 = v128.load(c, 64), a5 = v128.load(c, 80), a6 = v128.load(c, 96), a7 = v128.load(c, 112);
     let w = whh + (<usize>k << 2);
-    for (let r = 0; r < GH; r++, w += rowBytes) {
-      const d = v128.load(dz + (<usize>r << 4));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d));
-      a4 = f32x4.add(a4, f32x4.mul(v128.load32_splat(w, 16), d));
-      a5 = f32x4.add(a5, f32x4.mul(v128.load32_splat(w, 20), d));
-      a6 = f32x4.add(a6, f32x4.mul(v128.load32_splat(w, 24), d));
-      a7 = f32x4.add(a7, f32x4.mul(v128.load32_splat(w, 28), d));
+    let pd = dz;
+    for (; pd < dzEnd; pd += 32, w += rowBytes << 1) {
+      const d0 = v128.load(pd);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d0));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d0));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d0));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d0));
+      const d1 = v128.load(pd, 16);
+      const w1 = w + rowBytes;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w1), d1));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w1, 4), d1));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w1, 8), d1));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w1, 12), d1));
+    }
+    if (nRows & 1) {
+      const d0 = v128.load(pd);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), d0));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w, 4), d0));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w, 8), d0));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w, 12), d0));
     }
     const o = dhPrev + (<usize>k << 4);
     v128.store(o, a0);
     v128.store(o, a1, 16);
     v128.store(o, a2, 32);
     v128.store(o, a3, 48);
-    v128.store(o, a4, 64);
-    v128.store(o, a5, 80);
-    v128.store(o, a6, 96);
-    v128.store(o, a7, 112);
   }
-  for (; k < H; k++) {
+  for (; k < nH; k++) {
     let a = v128.load(carry + (<usize>k << 4));
     let w = whh + (<usize>k << 2);
-    for (let r = 0; r < GH; r++, w += rowBytes) a = f32x4.add(a, f32x4.mul(v128.load32_splat(w), v128.load(dz + (<usize>r << 4))));
+    for (let r = 0; r < nRows; r++, w += rowBytes) a = f32x4.add(a, f32x4.mul(v128.load32_splat(w), v128.load(dz + (<usize>r << 4))));
     v128.store(dhPrev + (<usize>k << 4), a);
+  }
+}
+
+/**
+ * affineBackward for two groups at once, a and b (eight strings): each weight splat feeds both groups, so a block
+ * of four units keeps eight independent sums in registers (four per group, each adding the rows in row order as
+ * affineBackward does, so every lane's result is bit for bit the same). Same aliasing rules, per group.
+ */
+export function affineBackward2(dhPrevA: usize, carryA: usize, dzA: usize, dhPrevB: usize, carryB: usize, dzB: usize): void {
+  const whh = PARAMS + (<usize>O_WHH << 2);
+  const rowBytes = <usize>H << 2;
+  const nH = H;
+  const span = <usize>GH << 4; // bytes of one dz vector; dzB is read at the same offset from its own base
+  const dzEnd = dzA + span;
+  const dOff = dzB - dzA;
+  let k = 0;
+  for (; k + 4 <= nH; k += 4) {
+    const ko = <usize>k << 4;
+    const ca = carryA + ko;
+    const cb = carryB + ko;
+    let a0 = v128.load(ca), a1 = v128.load(ca, 16), a2 = v128.load(ca, 32), a3 = v128.load(ca, 48);
+    let b0 = v128.load(cb), b1 = v128.load(cb, 16), b2 = v128.load(cb, 32), b3 = v128.load(cb, 48);
+    let w = whh + (<usize>k << 2);
+    for (let pd = dzA; pd < dzEnd; pd += 16, w += rowBytes) {
+      const da = v128.load(pd);
+      const db = v128.load(pd + dOff);
+      const w0 = v128.load32_splat(w);
+      a0 = f32x4.add(a0, f32x4.mul(w0, da));
+      b0 = f32x4.add(b0, f32x4.mul(w0, db));
+      const w1 = v128.load32_splat(w, 4);
+      a1 = f32x4.add(a1, f32x4.mul(w1, da));
+      b1 = f32x4.add(b1, f32x4.mul(w1, db));
+      const w2 = v128.load32_splat(w, 8);
+      a2 = f32x4.add(a2, f32x4.mul(w2, da));
+      b2 = f32x4.add(b2, f32x4.mul(w2, db));
+      const w3 = v128.load32_splat(w, 12);
+      a3 = f32x4.add(a3, f32x4.mul(w3, da));
+      b3 = f32x4.add(b3, f32x4.mul(w3, db));
+    }
+    const oa = dhPrevA + ko;
+    v128.store(oa, a0);
+    v128.store(oa, a1, 16);
+    v128.store(oa, a2, 32);
+    v128.store(oa, a3, 48);
+    const ob = dhPrevB + ko;
+    v128.store(ob, b0);
+    v128.store(ob, b1, 16);
+    v128.store(ob, b2, 32);
+    v128.store(ob, b3, 48);
+  }
+  for (; k < nH; k++) {
+    const ko = <usize>k << 4;
+    let a = v128.load(carryA + ko);
+    let b = v128.load(carryB + ko);
+    let w = whh + (<usize>k << 2);
+    for (let pd = dzA; pd < dzEnd; pd += 16, w += rowBytes) {
+      const wk = v128.load32_splat(w);
+      a = f32x4.add(a, f32x4.mul(wk, v128.load(pd)));
+      b = f32x4.add(b, f32x4.mul(wk, v128.load(pd + dOff)));
+    }
+    v128.store(dhPrevA + ko, a);
+    v128.store(dhPrevB + ko, b);
   }
 }
 
@@ -107,41 +179,83 @@ export function affineBackward(dhPrev: usize, carry: usize, dz: usize): void {
  * inside it; x_t at x0 + 16 t.
  */
 export function affineWeightGrads(cache0: usize, x0: usize, blkBytes: usize, dzOff: usize, dzxOff: usize, hOff: usize, T: i32): void {
-  // Biases and W_ih: every step. A row whose input part has its own dz (the GRU's n row) sums two bias gradients.
+  // Biases and W_ih: every step. Four rows at a time, so twelve sums are in flight instead of three (one row's
+  // chains alone wait on the add latency at every step). Rows from `split` on are the GRU's n rows, whose input
+  // part has its own dz: they sum two bias gradients, two rows at a time.
   const lastBlock = GH - H;
-  for (let r = 0; r < GH; r++) {
+  const split = dzxOff == dzOff + (<usize>lastBlock << 4) ? GH : lastBlock;
+  const xEnd = x0 + (<usize>T << 4);
+  let r = 0;
+  for (; r + 4 <= split; r += 4) {
     const ro = <usize>r << 4;
-    const pxOff = r < lastBlock ? dzOff + ro : dzxOff + (<usize>(r - lastBlock) << 4);
+    let b0 = v128.load(ACC_BIH + ro), b1 = v128.load(ACC_BIH + ro, 16), b2 = v128.load(ACC_BIH + ro, 32), b3 = v128.load(ACC_BIH + ro, 48);
+    let w0 = v128.load(ACC_WIH + ro), w1 = v128.load(ACC_WIH + ro, 16), w2 = v128.load(ACC_WIH + ro, 32), w3 = v128.load(ACC_WIH + ro, 48);
+    let pd = cache0 + dzOff + ro;
+    for (let x = x0; x < xEnd; x += 16, pd += blkBytes) {
+      const xv = v128.load(x);
+      const d0 = v128.load(pd);
+      const d1 = v128.load(pd, 16);
+      const d2 = v128.load(pd, 32);
+      const d3 = v128.load(pd, 48);
+      b0 = f32x4.add(b0, d0);
+      w0 = f32x4.add(w0, f32x4.mul(d0, xv));
+      b1 = f32x4.add(b1, d1);
+      w1 = f32x4.add(w1, f32x4.mul(d1, xv));
+      b2 = f32x4.add(b2, d2);
+      w2 = f32x4.add(w2, f32x4.mul(d2, xv));
+      b3 = f32x4.add(b3, d3);
+      w3 = f32x4.add(w3, f32x4.mul(d3, xv));
+    }
+    // b_ih and b_hh get the same sum where the input part shares dz
+    v128.store(ACC_BIH + ro, b0);
+    v128.store(ACC_BIH + ro, b1, 16);
+    v128.store(ACC_BIH + ro, b2, 32);
+    v128.store(ACC_BIH + ro, b3, 48);
+    v128.store(ACC_BHH + ro, b0);
+    v128.store(ACC_BHH + ro, b1, 16);
+    v128.store(ACC_BHH + ro, b2, 32);
+    v128.store(ACC_BHH + ro, b3, 48);
+    v128.store(ACC_WIH + ro, w0);
+    v128.store(ACC_WIH + ro, w1, 16);
+    v128.store(ACC_WIH + ro, w2, 32);
+    v128.store(ACC_WIH + ro, w3, 48);
+  }
+  for (; r < split; r++) {
+    const ro = <usize>r << 4;
     let bx = v128.load(ACC_BIH + ro);
     let wi = v128.load(ACC_WIH + ro);
-    let px = cache0 + pxOff;
-    let x = x0;
-    if (pxOff == dzOff + ro) {
-      for (let t = 0; t < T; t++, px += blkBytes, x += 16) {
-        const d = v128.load(px);
-        bx = f32x4.add(bx, d);
-        wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
-      }
-      v128.store(ACC_BHH + ro, bx);
-    } else {
-      let bh = v128.load(ACC_BHH + ro);
-      let ph = cache0 + dzOff + ro;
-      for (let t = 0; t < T; t++, ph += blkBytes, px += blkBytes, x += 16) {
-        const dx = v128.load(px);
-        bh = f32x4.add(bh, v128.load(ph));
-        bx = f32x4.add(bx, dx);
-        wi = f32x4.add(wi, f32x4.mul(dx, v128.load(x)));
-      }
-      v128.store(ACC_BHH + ro, bh);
+    let pd = cache0 + dzOff + ro;
+    for (let x = x0; x < xEnd; x += 16, pd += blkBytes) {
+      const d = v128.load(pd);
+      bx = f32x4.add(bx, d);
+      wi = f32x4.add(wi, f32x4.mul(d, v128.load(x)));
     }
     v128.store(ACC_BIH + ro, bx);
+    v128.store(ACC_BHH + ro, bx);
+    v128.store(ACC_WIH + ro, wi);
+  }
+  for (; r < GH; r++) {
+    const ro = <usize>r << 4;
+    let bx = v128.load(ACC_BIH + ro);
+    let bh = v128.load(ACC_BHH + ro);
+    let wi = v128.load(ACC_WIH + ro);
+    let ph = cache0 + dzOff + ro;
+    let px = cache0 + dzxOff + (<usize>(r - lastBlock) << 4);
+    for (let x = x0; x < xEnd; x += 16, ph += blkBytes, px += blkBytes) {
+      const dx = v128.load(px);
+      bh = f32x4.add(bh, v128.load(ph));
+      bx = f32x4.add(bx, dx);
+      wi = f32x4.add(wi, f32x4.mul(dx, v128.load(x)));
+    }
+    v128.store(ACC_BIH + ro, bx);
+    v128.store(ACC_BHH + ro, bh);
     v128.store(ACC_WIH + ro, wi);
   }
   // W_hh: steps 1..T-1 (h_{-1} is zero). dz of step t pairs with h of step t-1.
   if (T < 2) return;
   const dz0 = cache0 + blkBytes + dzOff;
   const h0 = cache0 + hOff;
-  let r = 0;
+  r = 0;
   for (; r + 4 <= GH; r += 4) {
     let k = 0;
     for (; k + 2 <= H; k += 2) {

@@ -12,14 +12,14 @@
 
 import {
   CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
-  STATE_C, DH, DC, DHP, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
+  STATE_C, DH, DC, DHP, DH2, DC2, DHP2, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
   OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
 } from './layout';
-import { affineForward, affineBackward, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
+import { affineForward, affineBackward, affineBackward2, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
 import { lstmForward, lstmForward2, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
-import { headForward, headBackward } from './head';
+import { headForward, headBackward, headDlogits } from './head';
 import { configure, resetOptimizer, clipGradients, adamUpdate, sgdUpdate, OPT, OPT_ADAM, LAST_NORM } from './adam';
 import { setRegularizers, restartNoise, addStateNoise, forgetPenalty, PEN_W, NOISE, FORGET, PENALTY } from './regularize';
 export { applyActivation } from './activations';
@@ -229,41 +229,74 @@ function injectHeadGradient(dh: usize, g: i32, t: i32): void {
 }
 
 /**
- * Backpropagation through time for group g, last step first. Each step's dz goes into its cache block; the weight
- * gradients are then summed over all steps at once (affineWeightGrads) into ACC_*.
+ * The pointwise half of group g's backward step t: the head gradient enters dh, the step's dz goes into its cache
+ * block (and the GRU's direct part of the gradient at h_prev into dhp; dc is the LSTM's gradient at c, in and
+ * out). Returns the carry for affineBackward: what reaches h_prev other than through W_hh.
  */
-function backwardGroup(g: i32, T: i32): void {
-  if (T == 0) return;
-  let dh = DH;
-  let dhp = DHP;
-  memory.fill(DH, 0, <usize>H << 4);
-  memory.fill(DC, 0, <usize>H << 4);
-  for (let t = T - 1; t >= 0; t--) {
-    injectHeadGradient(dh, g, t);
-    const blk = cacheAt(g, t);
-    if (CELL == CELL_LSTM) {
-      const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
-      let pen: usize = 0;
-      if (FORGET != 0) {
-        penaltyWeights(g, t, 2);
-        pen = PEN_W;
-      }
-      lstmBackward(blk + OFF_DZ, DC, blk, cPrev, blk + OFF_TC, dh, pen);
-      if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
-    } else if (CELL == CELL_GRU) {
-      // dz over the gates, dz_x over hn; dhp first gets the part of dh that skips W_hh, then the W_hh part.
-      const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
-      gruBackward(blk + OFF_DZ, blk + OFF_DZX, dhp, blk, blk + OFF_HN, hPrev, dh);
-      if (t > 0) affineBackward(dhp, dhp, blk + OFF_DZ);
-    } else {
-      rnnBackward(blk + OFF_DZ, blk + OFF_H, dh);
-      if (t > 0) affineBackward(dhp, ZEROS, blk + OFF_DZ);
+// @ts-ignore: decorator
+@inline function cellBackward(g: i32, t: i32, dh: usize, dhp: usize, dc: usize): usize {
+  injectHeadGradient(dh, g, t);
+  const blk = cacheAt(g, t);
+  if (CELL == CELL_LSTM) {
+    const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
+    let pen: usize = 0;
+    if (FORGET != 0) {
+      penaltyWeights(g, t, 2);
+      pen = PEN_W;
     }
-    const tmp = dh;
-    dh = dhp;
-    dhp = tmp;
+    lstmBackward(blk + OFF_DZ, dc, blk, cPrev, blk + OFF_TC, dh, pen);
+    return ZEROS;
+  } else if (CELL == CELL_GRU) {
+    // dz over the gates, dz_x over hn; dhp first gets the part of dh that skips W_hh, then the W_hh part.
+    const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
+    gruBackward(blk + OFF_DZ, blk + OFF_DZX, dhp, blk, blk + OFF_HN, hPrev, dh);
+    return dhp;
   }
-  affineWeightGrads(cacheAt(g, 0), xAt(g, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T);
+  rnnBackward(blk + OFF_DZ, blk + OFF_H, dh);
+  return ZEROS;
+}
+
+/**
+ * Backpropagation through time for groups g and g + 1 (the second only when two; T1 = 0 when there is none),
+ * last step first. While both run, their steps go together (affineBackward2: each weight splat feeds both groups);
+ * each group's numbers are exactly what it computes alone. Each step's dz goes into its cache block; the weight
+ * gradients are then summed over all steps at once (affineWeightGrads) into ACC_*, group g first.
+ */
+function backwardGroups(g: i32, T0: i32, T1: i32): void {
+  let dh0 = DH, dhp0 = DHP, dh1 = DH2, dhp1 = DHP2;
+  const hv = <usize>H << 4;
+  memory.fill(DH, 0, hv);
+  memory.fill(DC, 0, hv);
+  memory.fill(DH2, 0, hv);
+  memory.fill(DC2, 0, hv);
+  const both = min(T0, T1);
+  for (let t = T0 - 1; t >= both; t--) {
+    const carry = cellBackward(g, t, dh0, dhp0, DC);
+    if (t > 0) affineBackward(dhp0, carry, cacheAt(g, t) + OFF_DZ);
+    const tmp = dh0;
+    dh0 = dhp0;
+    dhp0 = tmp;
+  }
+  for (let t = T1 - 1; t >= both; t--) {
+    const carry = cellBackward(g + 1, t, dh1, dhp1, DC2);
+    if (t > 0) affineBackward(dhp1, carry, cacheAt(g + 1, t) + OFF_DZ);
+    const tmp = dh1;
+    dh1 = dhp1;
+    dhp1 = tmp;
+  }
+  for (let t = both - 1; t >= 0; t--) {
+    const c0 = cellBackward(g, t, dh0, dhp0, DC);
+    const c1 = cellBackward(g + 1, t, dh1, dhp1, DC2);
+    if (t > 0) affineBackward2(dhp0, c0, cacheAt(g, t) + OFF_DZ, dhp1, c1, cacheAt(g + 1, t) + OFF_DZ);
+    const tmp0 = dh0;
+    dh0 = dhp0;
+    dhp0 = tmp0;
+    const tmp1 = dh1;
+    dh1 = dhp1;
+    dhp1 = tmp1;
+  }
+  if (T0 > 0) affineWeightGrads(cacheAt(g, 0), xAt(g, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T0);
+  if (T1 > 0) affineWeightGrads(cacheAt(g + 1, 0), xAt(g + 1, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T1);
 }
 
 /**
@@ -278,15 +311,25 @@ export function lossAndGrads(B: i32): i32 {
   BATCH = B;
   restartNoise();
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
-  let g0 = 0;
-  if (CELL == CELL_LSTM && FORGET == 0 && NOISE == 0) {
-    for (; g0 + 1 < groups; g0 += 2) forwardPair(g0, min(groupLength(g0), TCAP), g0 + 1, min(groupLength(g0 + 1), TCAP));
+  clearAccumulators();
+  // Two groups at a time, forward then backward, so their cache is still warm (and the cache holds two groups,
+  // layout.ts). A string's gradient at its logit needs only its own logit (headDlogits); the loss, the logits and
+  // the read-out's gradients follow over the whole batch. The LSTM without regularisers runs a pair's forward
+  // together (forwardPair); with them, one group after the other keeps the noise stream's and the penalty's order.
+  const paired = CELL == CELL_LSTM && FORGET == 0 && NOISE == 0;
+  for (let g = 0; g < groups; g += 2) {
+    const T0 = min(groupLength(g), TCAP);
+    const T1 = g + 1 < groups ? min(groupLength(g + 1), TCAP) : 0;
+    if (paired && g + 1 < groups) forwardPair(g, T0, g + 1, T1);
+    else {
+      forwardGroup(g, T0);
+      if (g + 1 < groups) forwardGroup(g + 1, T1);
+    }
+    headDlogits(g << 2, min((g + 2) << 2, B), B);
+    backwardGroups(g, T0, T1);
   }
-  for (let g = g0; g < groups; g++) forwardGroup(g, min(groupLength(g), TCAP));
   LOSS = headForward(B);
   headBackward(B);
-  clearAccumulators();
-  for (let g = 0; g < groups; g++) backwardGroup(g, min(groupLength(g), TCAP));
   reduceAccumulators(GRADS, O_WIH, O_WHH, O_BIH, O_BHH);
   return OK;
 }

@@ -9,7 +9,9 @@
 // Batch region (after the model region), for NG = ceil(B/4) groups of four strings and TCAP time steps:
 //   LENGTHS i32[4NG]; TARGETS, LOGITS, DLOGITS f32[4NG]
 //   X       v128[NG][TCAP]              the bit of each of the group's four strings at each step (0.0 or 1.0)
-//   CACHE   v128[NG][TCAP][BLK]         what backprop needs (training only), per cell (offsets OFF_* below):
+//   CACHE   v128[min(NG,2)][TCAP][BLK]  what backprop needs (training only), per cell (offsets OFF_* below);
+//           two slots: lossAndGrads runs groups 2i and 2i + 1 forward then backward before the next pair
+//           (BLK rounded up by one line where that spreads the steps over more L1 sets, see layoutModel):
 //             LSTM  BLK 7H: gates i f g o (after their nonlinearity) | c | tanh c | h
 //             RNN   BLK 2H: h | dz
 //             GRU   BLK 5H: gates r z n (after their nonlinearity) | hn = W_hn h_prev + b_hn | h
@@ -20,7 +22,8 @@
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
 //   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[2GH] (streamed inference: the LSTM's gates of two groups at Z
-//           and Z + GH, the GRU's next h, the RNN's pre-activations)
+//           and Z + GH, the GRU's next h, the RNN's pre-activations); DH2, DC2, DHP2 v128[H] (a second group's
+//           backward)
 // Parameter tensors inside PARAMS (float offsets), PyTorch's order: W_ih [GH,1], W_hh [GH,H], b_ih, b_hh [GH],
 // linear.weight [1,H], linear.bias [1]. Gate rows r = gate*H + unit, gate order i, f, g, o (LSTM), r, z, n (GRU).
 
@@ -74,6 +77,9 @@ export let STATE_C: usize = 0;
 export let DH: usize = 0;
 export let DC: usize = 0;
 export let DHP: usize = 0;
+export let DH2: usize = 0;
+export let DC2: usize = 0;
+export let DHP2: usize = 0;
 export let ZEROS: usize = 0;
 export let Z: usize = 0;
 export let TC: usize = 0;
@@ -89,10 +95,10 @@ export let OFF_HN: usize = 0; // GRU: W_hn h_prev + b_hn
 export let OFF_DZ: usize = 0; // dz of all GH rows (the recurrent part's, for the GRU's n row)
 export let OFF_DZX: usize = 0; // dz of the last gate block's input part: OFF_DZ + (GH - H) rows except for the GRU
 
-/** Address of the cache block of group g at step t. Touches CACHE only. */
+/** Address of the cache block of group g at step t, in slot g & 1 (a pair is done before the next). Touches CACHE only. */
 // @ts-ignore: decorator
 @inline export function cacheAt(g: i32, t: i32): usize {
-  return CACHE + (<usize>g * <usize>TCAP + <usize>t) * BLK_BYTES;
+  return CACHE + (<usize>(g & 1) * <usize>TCAP + <usize>t) * BLK_BYTES;
 }
 
 /** Address of the input vector of group g at step t. Touches X only. */
@@ -154,6 +160,10 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
     BLK_BYTES = 2 * hv;
   }
   OFF_DZX = cell == CELL_GRU ? OFF_HN : OFF_DZ + (<usize>(GH - H) << 4);
+  // affineWeightGrads walks each field down the steps at a stride of one block. A stride that is a multiple of
+  // four cache lines maps the steps onto at most 16 of L1's 64 sets (7 KB at H 64: four sets), so a row block's
+  // lines evict each other between passes; one spare line makes the stride spread over more sets.
+  if (((BLK_BYTES >> 6) & 3) == 0) BLK_BYTES += 64;
 
   let p = <u64>align16(<u64>__heap_base);
   const fbytes = <u64>P4 << 2;
@@ -191,7 +201,7 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
   const dlogits = p; p = align16(p + n4);
   const x = p; p += gt << 4;
   const cache = p;
-  if (train) p += gt * <u64>BLK_BYTES;
+  if (train) p += <u64>min(groups, 2) * <u64>steps * <u64>BLK_BYTES;
   const hfinal = p; p += <u64>groups * hv;
   const stateH = p; p += <u64>groups * hv;
   const stateC = p; p += <u64>groups * hv;
@@ -201,6 +211,9 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
   const zeros = p; p += hv;
   const tc = p; p += hv;
   const z = p; p += (<u64>GH * 2) << 4;
+  const dh2 = p; p += hv;
+  const dc2 = p; p += hv;
+  const dhp2 = p; p += hv;
   if (commit) {
     LENGTHS = <usize>lengths;
     TARGETS = <usize>targets;
@@ -217,6 +230,9 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
     ZEROS = <usize>zeros;
     TC = <usize>tc;
     Z = <usize>z;
+    DH2 = <usize>dh2;
+    DC2 = <usize>dc2;
+    DHP2 = <usize>dhp2;
     BATCH_END = <usize>p;
   }
   return p - <u64>MODEL_END;
