@@ -121,7 +121,9 @@ export interface TrainOptions {
 /** Random streams of one seed: each use draws from its own, so changing one setting leaves the others' data alone. */
 export const STREAM = { init: 0, data: 1, eval: 2, confirm: 3, dataset: 4, shuffle: 5 } as const;
 
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+// Looked up once: in Node the global `performance` is a getter, and now() runs twice a step.
+const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
+const now = (): number => clock.now();
 const YIELD_MS = 50;
 
 /** Where training strings come from: fresh random ones, or a fixed dataset walked in reshuffled epochs. */
@@ -146,7 +148,7 @@ interface RunState {
   model: Model;
   config: TrainConfig;
   opts: TrainOptions;
-  evalSet: string[];
+  evalSet: readonly string[];
   /** The eval set's parities, computed once: score() redid them at every check, 10-20 ms of the 96 checks of a cold `train --goal solved`. */
   evalTargets: Uint8Array;
   confirm: () => number;
@@ -290,7 +292,8 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     throw new ParityError(`steps per epoch must be a positive integer, not ${epochSteps}`);
   }
   const start = now();
-  const evalSet = randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen);
+  // Frozen, so the model may keep its bits written between checks (Model.logitsUnchecked).
+  const evalSet = Object.freeze(randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen));
   const st: RunState = {
     model,
     config,
