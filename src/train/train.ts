@@ -8,7 +8,6 @@ import { validateConfig, type Goal, type TrainConfig } from './config.js';
 import { checkBits, parity } from '../core/bits.js';
 import { epochWalker, randomStringsFrom } from './data.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { score } from './evaluate.js';
 import { FAMILIES, familyReport, isRobust, type FamilyRow } from './families.js';
 import { HARDEN, hardeningBatch, hardeningBatches, hardeningRegularizers } from './harden.js';
 import { type Counterexample } from '../certify/refute.js';
@@ -284,7 +283,8 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     opts.confirm ??
     ((m: Model): number => {
       const strings = randomStringsFrom(confirmRng, config.confirmCount, config.evalMinLen, config.evalMaxLen);
-      return score(strings, m.logitsUnchecked(strings)).accuracy;
+      // score()'s accuracy without its loss and per-length rows, which nothing here reads.
+      return accuracyOf(m.logitsUnchecked(strings), Uint8Array.from(strings, parity));
     });
   const datasetSize = config.dataset?.length ?? config.datasetSize;
   const epochSteps = opts.epochSteps ?? (datasetSize !== null && !opts.batches ? Math.ceil(datasetSize / config.batch) : null);
