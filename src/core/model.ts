@@ -244,7 +244,7 @@ export class Model {
   /** Points the core at region 0 (training) or 1 (inference); both must be laid out. */
   private use(region: 0 | 1): void {
     if (this.region === region) return;
-    this.core.exports.useRegion(region);
+    this.check('useRegion', this.core.exports.useRegion(region));
     this.region = region;
   }
 
