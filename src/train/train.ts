@@ -124,6 +124,10 @@ export const STREAM = { init: 0, data: 1, eval: 2, confirm: 3, dataset: 4, shuff
 const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
 const now = (): number => clock.now();
 const YIELD_MS = 50;
+// Node's setTimeout(0) waits at least 1 ms; setImmediate runs right after pending I/O (a signal, a worker's message),
+// which is all a yield is for. Browsers have no setImmediate: there the timer.
+const yieldToEvents: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
 
 /** Where training strings come from: fresh random ones, or a fixed dataset walked in reshuffled epochs. */
 function batchSource(config: TrainConfig): () => string[] {
@@ -233,7 +237,7 @@ async function phaseSteps(st: RunState, phase: Phase, steps: number, nextBatch: 
     }
     if (now() - st.lastYield > YIELD_MS) {
       // Let the event loop run: a worker receives its stop message, a page repaints, a CLI redraws.
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEvents();
       st.lastYield = now();
     }
   }
