@@ -500,7 +500,8 @@ function sortByLength(strings: readonly string[], order: Int32Array): number {
   }
   for (let i = 0; i < n; i++) if (strings[i].length > longest) longest = strings[i].length;
   if (longest <= 4 * n + 1024) {
-    const start = new Int32Array(longest + 2); // start[longest - L + 1]: strings longer than L come first
+    // Keyed by longest - L (0 first); counted one slot up, so after the prefix sums start[k] is where key k begins.
+    const start = new Int32Array(longest + 2);
     for (let i = 0; i < n; i++) start[longest - strings[i].length + 1]++;
     for (let k = 1; k <= longest + 1; k++) start[k] += start[k - 1];
     for (let i = 0; i < n; i++) order[start[longest - strings[i].length]++] = i;
