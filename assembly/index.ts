@@ -14,6 +14,7 @@ import {
   CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
   STATE_C, DH, DC, DHP, DH2, DC2, DHP2, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
   OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
+  layoutInference, inferenceBytes, selectBatch,
 } from './layout';
 import { affineForward, affineBackward, affineBackward2, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
 import { lstmForward, lstmForward2, lstmBackward } from './lstm';
@@ -41,6 +42,27 @@ export function reserve(batch: i32, steps: i32, train: i32): i32 {
 /** Bytes a reservation would add (so JS can refuse a length beyond memory with a clear message first). */
 export function reserveBytes(batch: i32, steps: i32, train: i32): f64 {
   return <f64>batchBytes((batch + 3) >> 2, steps, train != 0);
+}
+
+/**
+ * Makes room for inference over up to `batch` strings, `steps` bits per chunk, in a region of its own after
+ * reserve's (which drops it), and selects it: inference then leaves the loaded training batch where it is.
+ */
+export function reserveInference(batch: i32, steps: i32): i32 {
+  return layoutInference((batch + 3) >> 2, steps);
+}
+
+/** Bytes reserveInference would add. */
+export function reserveInferenceBytes(batch: i32, steps: i32): f64 {
+  return <f64>inferenceBytes((batch + 3) >> 2, steps);
+}
+
+/**
+ * Points every pointer below and every kernel at region 0 (reserve's) or 1 (reserveInference's). Returns
+ * NOT_LAID_OUT for region 1 when it is not laid out.
+ */
+export function useRegion(region: i32): i32 {
+  return selectBatch(region);
 }
 
 export function paramsPtr(): usize { return PARAMS; }

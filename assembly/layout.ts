@@ -180,6 +180,10 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
   NG = 0;
   TCAP = 0;
   TRAIN_READY = false;
+  SELECTED = 0;
+  MAIN_GROUPS = 0;
+  MAIN_END = MODEL_END;
+  INFER_GROUPS = 0;
   if (!ensureMemory(MODEL_END)) return OUT_OF_MEMORY;
   memory.fill(PARAMS, 0, MODEL_END - PARAMS);
   return OK;
@@ -190,11 +194,11 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
  * strings and `steps` steps, with the cache only when `train`. With `commit` it also sets the pointers; the sums
  * run in u64 so a request beyond wasm32 is measured, not wrapped.
  */
-function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
+function walkBatch(base: usize, groups: i32, steps: i32, train: bool, commit: bool): u64 {
   const n4 = <u64>groups << 4; // bytes of one f32 per lane
   const hv = <u64>H << 4;
   const gt = <u64>groups * <u64>steps;
-  let p = <u64>MODEL_END;
+  let p = <u64>base;
   const lengths = p; p = align16(p + n4);
   const targets = p; p = align16(p + n4);
   const logits = p; p = align16(p + n4);
@@ -235,21 +239,26 @@ function walkBatch(groups: i32, steps: i32, train: bool, commit: bool): u64 {
     DHP2 = <usize>dhp2;
     BATCH_END = <usize>p;
   }
-  return p - <u64>MODEL_END;
+  return p - <u64>base;
 }
 
 /** Bytes the batch region needs for `groups` groups of four strings, `steps` steps, with or without the cache. */
 export function batchBytes(groups: i32, steps: i32, train: bool): u64 {
-  return walkBatch(groups, steps, train, false);
+  return walkBatch(MODEL_END, groups, steps, train, false);
 }
 
 /**
- * Lays out the batch region for up to `groups` groups and `steps` steps (the cache only when `train`).
- * Returns OK, OUT_OF_MEMORY when memory cannot grow, TOO_LARGE when the request is beyond MAX_BYTES.
+ * Lays out the batch region for up to `groups` groups and `steps` steps (the cache only when `train`), and selects
+ * it. Returns OK, OUT_OF_MEMORY when memory cannot grow, TOO_LARGE when the request is beyond MAX_BYTES.
  */
 export function layoutBatch(groups: i32, steps: i32, train: bool): i32 {
+  // The inference region lies after this one: laying this one out again may run over it.
+  INFER_GROUPS = 0;
+  SELECTED = 0;
+  MAIN_GROUPS = 0;
+  MAIN_END = MODEL_END;
   if (<u64>MODEL_END + batchBytes(groups, steps, train) > MAX_BYTES) return TOO_LARGE;
-  walkBatch(groups, steps, train, true);
+  walkBatch(MODEL_END, groups, steps, train, true);
   NG = groups;
   TCAP = steps;
   TRAIN_READY = train;
@@ -260,5 +269,68 @@ export function layoutBatch(groups: i32, steps: i32, train: bool): i32 {
     return OUT_OF_MEMORY;
   }
   memory.fill(MODEL_END, 0, BATCH_END - MODEL_END);
+  MAIN_GROUPS = groups;
+  MAIN_STEPS = steps;
+  MAIN_TRAIN = train;
+  MAIN_END = BATCH_END;
+  return OK;
+}
+
+// A second batch region, for streamed inference only, laid out after the first: JS checks a generalisation set
+// between training steps without overwriting the loaded training batch, and a set whose bits fit it whole stays
+// written there from one check to the next. The kernels read the pointers of whichever region was selected last;
+// selecting walks that region again (a few additions), nothing is copied.
+let SELECTED: i32 = 0; // 0: the region layoutBatch made, 1: the inference region
+let MAIN_GROUPS: i32 = 0; // the first region's shape (0 groups: not laid out)
+let MAIN_STEPS: i32 = 0;
+let MAIN_TRAIN: bool = false;
+let MAIN_END: usize = 0; // where the first region ends (MODEL_END when it is not laid out)
+let INFER_BASE: usize = 0;
+let INFER_GROUPS: i32 = 0; // 0: no inference region
+let INFER_STEPS: i32 = 0;
+
+/** Bytes an inference region for `groups` groups and `steps` steps needs (beside the first region). */
+export function inferenceBytes(groups: i32, steps: i32): u64 {
+  return walkBatch(MODEL_END, groups, steps, false, false) + 16;
+}
+
+/**
+ * Lays out the inference region for up to `groups` groups and `steps` steps after the first region, and selects
+ * it. Returns OK, OUT_OF_MEMORY or TOO_LARGE (then the first region is selected, and no inference region is).
+ */
+export function layoutInference(groups: i32, steps: i32): i32 {
+  INFER_GROUPS = 0;
+  selectBatch(0);
+  const base = <usize>align16(<u64>max(MAIN_END, MODEL_END));
+  if (<u64>base + walkBatch(base, groups, steps, false, false) > MAX_BYTES) return TOO_LARGE;
+  if (!ensureMemory(<usize>(<u64>base + walkBatch(base, groups, steps, false, false)))) return OUT_OF_MEMORY;
+  walkBatch(base, groups, steps, false, true);
+  memory.fill(base, 0, BATCH_END - base);
+  INFER_BASE = base;
+  INFER_GROUPS = groups;
+  INFER_STEPS = steps;
+  NG = groups;
+  TCAP = steps;
+  TRAIN_READY = false;
+  SELECTED = 1;
+  return OK;
+}
+
+/** Points the kernels at region 0 (layoutBatch's) or 1 (layoutInference's); NOT_LAID_OUT for a missing region 1. */
+export function selectBatch(region: i32): i32 {
+  if (region == SELECTED) return OK;
+  if (region == 1) {
+    if (INFER_GROUPS == 0) return NOT_LAID_OUT;
+    walkBatch(INFER_BASE, INFER_GROUPS, INFER_STEPS, false, true);
+    NG = INFER_GROUPS;
+    TCAP = INFER_STEPS;
+    TRAIN_READY = false;
+  } else {
+    walkBatch(MODEL_END, MAIN_GROUPS, MAIN_STEPS, MAIN_TRAIN, true);
+    NG = MAIN_GROUPS;
+    TCAP = MAIN_STEPS;
+    TRAIN_READY = MAIN_TRAIN;
+  }
+  SELECTED = region;
   return OK;
 }

@@ -100,13 +100,43 @@ describe('save and load', () => {
 });
 
 describe('inference', () => {
-  it('streaming in small chunks (after training with short strings) equals one whole pass, bit for bit', async () => {
+  it('streaming in chunks equals one whole pass, and a training reservation does not change inference, bit for bit', async () => {
     const a = await Model.create({ cell: 'lstm', hidden: 8, seed: 3 });
     const b = await Model.fromJSON(a.serialize());
-    b.loadBatch(randomStrings(10, 1, 5, 1)); // reserves 3 groups x 5 steps: inference now streams 5 steps a call
-    b.setParams(a.getParams());
-    const strings = randomStrings(37, 1, 500, 8);
-    expect(Array.from(b.logits(strings))).toEqual(Array.from(a.logits(strings)));
+    b.loadBatch(randomStrings(10, 1, 5, 1));
+    // 1024 strings fill the 256 groups of the streaming budget, which then holds 1024 steps: the ones longer than
+    // that are streamed in two chunks. a runs them 37 at a time, each batch in one chunk.
+    const strings = randomStrings(1024, 1, 1500, 8);
+    const whole: number[] = [];
+    for (let i = 0; i < strings.length; i += 37) whole.push(...a.logits(strings.slice(i, i + 37)));
+    expect(strings.some((s) => s.length > 1024)).toBe(true);
+    expect(Array.from(b.logits(strings))).toEqual(whole);
+  });
+
+  it('a loaded training batch stays loaded through inference: the step is the same as without it', async () => {
+    const a = await Model.create({ cell: 'lstm', hidden: 8, seed: 5 });
+    const b = await Model.fromJSON(a.serialize());
+    const batch = randomStrings(10, 1, 20, 2);
+    a.loadBatch(batch);
+    b.loadBatch(batch);
+    b.logits(randomStrings(300, 1, 200, 3));
+    expect(b.step()).toBe(a.step());
+    expect(Array.from(b.getParams())).toEqual(Array.from(a.getParams()));
+  });
+
+  it('a frozen set, written once and then kept in memory, gives fresh logits as the weights and other sets change', async () => {
+    const m = await Model.create({ cell: 'lstm', hidden: 8, seed: 6 });
+    const fresh = async (strings: string[]): Promise<number[]> => {
+      const c = await Model.fromJSON(m.serialize());
+      return Array.from(c.logits(strings));
+    };
+    const set = Object.freeze(randomStrings(100, 50, 100, 4));
+    for (let round = 0; round < 4; round++) {
+      expect(Array.from(m.logitsUnchecked(set))).toEqual(await fresh([...set]));
+      m.loadBatch(randomStrings(10, 1, 20 + 40 * round, round)); // round 2 on grows the training region
+      m.step();
+      if (round === 1) m.logits(randomStrings(1000, 50, 100, 9)); // another set in the inference region
+    }
   });
 
   it('rejects bad strings with a ParityError', async () => {

@@ -50,7 +50,14 @@ export class Model {
   /** The informational `training` block of the model file. */
   training: Record<string, unknown> | null = null;
   private loaded = 0; // strings in the loaded training batch; 0 when none is loaded
-  private cap = { groups: 0, steps: 0, train: false };
+  private cap = { groups: 0, steps: 0, train: false }; // the training region (0)
+  private icap = { groups: 0, steps: 0 }; // the inference region (1), after it
+  private region = 0; // the region the core's pointers and kernels use now
+  /** Float indices into memory of the training region's inputs: fixed from one reserve to the next. */
+  private ptr = { lengths: 0, targets: 0, x: 0, stride: 0 };
+  /** A frozen string set whose bits the inference region holds whole (one batch, one chunk), and its order. */
+  private held: { strings: readonly string[]; order: Int32Array; maxLen: number } | null = null;
+  private order = new Int32Array(16); // loadBatch's sort, reused
 
   private constructor(
     readonly cell: CellKind,
@@ -189,17 +196,56 @@ export class Model {
   private reserve(groups: number, steps: number, train: boolean): void {
     const ex = this.core.exports;
     const status = this.core.call('reserve', () => ex.reserve(groups * 4, steps, train ? 1 : 0));
+    // The core dropped the inference region (it lay after this one) and selected this one, even on failure.
+    this.region = 0;
+    this.icap = { groups: 0, steps: 0 };
+    this.held = null;
+    this.loaded = 0;
     if (status !== 0) {
+      this.cap = { groups: 0, steps: 0, train: false };
       const bytes = ex.reserveBytes(groups * 4, steps, train ? 1 : 0);
-      const what = train ? `a training batch of ${groups * 4} strings of up to ${steps} bits` : `inference over ${steps} bits`;
-      throw new ParityError(
-        `${what} needs ${mib(bytes)} of WebAssembly memory, ` +
-          (status === 2 ? 'more than the 3 GiB a wasm32 module may use' : 'more than this engine would give') +
-          (train ? ': use shorter strings (--max-len), a smaller batch (--batch) or fewer hidden units (--hidden)' : ''),
-      );
+      throw new ParityError(this.tooLarge(train, groups, steps, bytes, status));
     }
     this.cap = { groups, steps, train };
-    this.loaded = 0;
+    this.ptr = { lengths: ex.lengthsPtr() >> 2, targets: ex.targetsPtr() >> 2, x: ex.inputPtr() >> 2, stride: ex.inputStride() };
+  }
+
+  private tooLarge(train: boolean, groups: number, steps: number, bytes: number, status: number): string {
+    const what = train ? `a training batch of ${groups * 4} strings of up to ${steps} bits` : `inference over ${steps} bits`;
+    return (
+      `${what} needs ${mib(bytes)} of WebAssembly memory, ` +
+      (status === 2 ? 'more than the 3 GiB a wasm32 module may use' : 'more than this engine would give') +
+      (train ? ': use shorter strings (--max-len), a smaller batch (--batch) or fewer hidden units (--hidden)' : '')
+    );
+  }
+
+  /** The inference region, at least `groups` groups by `steps` steps (kept when it is already as large), selected. */
+  private reserveInference(groups: number, steps: number): void {
+    const have = this.icap;
+    if (have.groups >= groups && have.steps >= steps) return this.use(1);
+    // Grow to cover both shapes where that stays within the streaming budget, so sets of two shapes (train()'s
+    // checks and its confirmations) do not lay the region out afresh each time.
+    if (have.groups * steps <= INFER_VECTORS && groups * have.steps <= INFER_VECTORS) {
+      groups = Math.max(groups, have.groups);
+      steps = Math.max(steps, have.steps);
+    }
+    const ex = this.core.exports;
+    const status = this.core.call('reserveInference', () => ex.reserveInference(groups * 4, steps));
+    this.held = null;
+    if (status !== 0) {
+      this.region = 0;
+      this.icap = { groups: 0, steps: 0 };
+      throw new ParityError(this.tooLarge(false, groups, steps, ex.reserveInferenceBytes(groups * 4, steps), status));
+    }
+    this.region = 1;
+    this.icap = { groups, steps };
+  }
+
+  /** Points the core at region 0 (training) or 1 (inference); both must be laid out. */
+  private use(region: 0 | 1): void {
+    if (this.region === region) return;
+    this.check('useRegion', this.core.exports.useRegion(region));
+    this.region = region;
   }
 
   /**
@@ -221,42 +267,41 @@ export class Model {
   }
 
   /** loadBatch without validating the strings (the trainer makes them itself). */
-  loadBatchUnchecked(strings: string[]): void {
+  loadBatchUnchecked(strings: readonly string[]): void {
     const B = strings.length;
-    const order = sortedByLength(strings);
-    const maxLen = strings[order[0]].length;
+    if (this.order.length < B) this.order = new Int32Array(Math.max(B, 2 * this.order.length));
+    const order = this.order;
+    const maxLen = sortByLength(strings, order);
     this.prepareTraining(B, maxLen);
-    this.writeStrings(strings, order, 0, B, 0, maxLen);
+    this.use(0);
+    const p = this.ptr;
+    this.writeStrings(strings, order, 0, B, 0, maxLen, p.lengths, p.targets, p.x, p.stride);
     this.loaded = B;
   }
 
-  /** Writes strings order[i0 .. i0+n) as lanes 0..n-1, steps t0 .. t0+steps-1 at X[g][0 ..). */
-  private writeStrings(strings: string[], order: Int32Array | number[], i0: number, n: number, t0: number, steps: number): void {
-    const ex = this.core.exports;
+  /**
+   * Writes strings order[i0 .. i0+n) as lanes 0..n-1, steps t0 .. t0+steps-1 at X[g][0 ..), and with t0 = 0 their
+   * lengths and targets. lengths, targets, x: float indices of the selected region's arrays; stride: its TCAP.
+   */
+  private writeStrings(strings: readonly string[], order: Int32Array, i0: number, n: number, t0: number, steps: number, lengths: number, targets: number, x: number, stride: number): void {
     const f32 = this.core.f32;
     const i32 = this.core.i32;
-    const lengths = ex.lengthsPtr() >> 2;
-    const targets = ex.targetsPtr() >> 2;
-    const x = ex.inputPtr() >> 2;
-    const stride = ex.inputStride();
-    const lanes = ((n + 3) >> 2) << 2;
-    if (t0 === 0) {
-      for (let s = 0; s < lanes; s++) {
-        const bits = s < n ? strings[order[i0 + s]] : '';
-        i32[lengths + s] = bits.length;
-        f32[targets + s] = s < n ? parity(bits) : 0;
-      }
-    }
-    for (let g = 0; g < lanes >> 2; g++) {
+    const groups = (n + 3) >> 2;
+    const last = t0 + steps;
+    for (let g = 0; g < groups; g++) {
       const first = strings[order[i0 + 4 * g]];
-      const end = Math.min(first.length, t0 + steps); // the group's longest string: sorted, so its first
-      if (end <= t0) break;
+      const end = Math.min(first.length, last); // the group's longest string: sorted, so its first
+      if (end <= t0) break; // this group and every later one ended before the chunk (t0 > 0 only)
       for (let lane = 0; lane < 4; lane++) {
         const s = 4 * g + lane;
         const bits = s < n ? strings[order[i0 + s]] : '';
         const L = bits.length;
-        let a = x + (g * stride) * 4 + lane;
-        for (let t = t0; t < end; t++, a += 4) f32[a] = t < L ? bits.charCodeAt(t) - 48 : 0;
+        const stop = L < end ? L : end;
+        const p = writeLane(f32, x + g * stride * 4 + lane, bits, t0, stop, end);
+        if (t0 === 0) {
+          i32[lengths + s] = L;
+          f32[targets + s] = L <= end ? p : parity(bits); // p is the parity when the chunk held the whole string
+        }
       }
     }
   }
@@ -267,7 +312,8 @@ export class Model {
   }
 
   private requireBatch(): number {
-    if (this.loaded === 0) throw new Error('no training batch is loaded: call loadBatch first (inference reuses its memory)');
+    if (this.loaded === 0) throw new Error('no training batch is loaded: call loadBatch first');
+    this.use(0);
     return this.loaded;
   }
 
@@ -318,35 +364,71 @@ export class Model {
     return this.logitsUnchecked(strings);
   }
 
-  logitsUnchecked(strings: string[]): Float32Array {
+  /**
+   * logits without validating the strings. In a region of its own, so a loaded training batch stays loaded. A
+   * frozen array (train()'s generalisation set) that fits the region whole is written once: asked again, only the
+   * kernels run (a frozen array of strings cannot change).
+   */
+  logitsUnchecked(given: readonly string[]): Float32Array {
+    let strings = given;
     const n = strings.length;
     const out = new Float32Array(n);
     if (n === 0) return out;
-    const order = sortedByLength(strings);
-    if (this.cap.groups === 0) {
-      const groups = Math.min((n + 3) >> 2, INFER_MAX_GROUPS);
-      const steps = Math.max(1, Math.min(strings[order[0]].length, Math.floor(INFER_VECTORS / groups)));
-      this.reserve(groups, steps, false);
-    }
-    this.loaded = 0;
     const ex = this.core.exports;
-    const perBatch = this.cap.groups * 4;
-    const stride = this.cap.steps;
+    const held = this.held;
+    if (held !== null && held.strings === given) {
+      this.use(1);
+      this.runInference(n, held.maxLen, out, held.order, 0);
+      return out;
+    }
+    const frozen = Object.isFrozen(strings);
+    // A frozen array's elements have a map of their own: written through a copy, writeStrings and the sort keep
+    // the one map their optimised code was made for (the first check deoptimised them, the confirmation paid).
+    if (frozen) strings = strings.slice();
+    const order = new Int32Array(n);
+    const maxLen = sortByLength(strings, order);
+    const groups = Math.min((n + 3) >> 2, INFER_MAX_GROUPS);
+    this.reserveInference(groups, Math.max(1, Math.min(maxLen, Math.floor(INFER_VECTORS / groups))));
+    this.held = null;
+    const perBatch = this.icap.groups * 4;
+    const stride = this.icap.steps;
+    const lengths = ex.lengthsPtr() >> 2;
+    const targets = ex.targetsPtr() >> 2;
+    const x = ex.inputPtr() >> 2;
     for (let i0 = 0; i0 < n; i0 += perBatch) {
       const Bs = Math.min(perBatch, n - i0);
-      const maxLen = strings[order[i0]].length;
+      const len = strings[order[i0]].length;
+      if (len <= stride) {
+        this.writeStrings(strings, order, i0, Bs, 0, len, lengths, targets, x, stride);
+        this.runInference(Bs, len, out, order, i0);
+        continue;
+      }
       this.check('inferBegin', this.core.call('inferBegin', () => ex.inferBegin(Bs)));
-      for (let t0 = 0; t0 < maxLen; t0 += stride) {
-        const steps = Math.min(stride, maxLen - t0);
-        this.writeStrings(strings, order, i0, Bs, t0, steps);
+      for (let t0 = 0; t0 < len; t0 += stride) {
+        const steps = Math.min(stride, len - t0);
+        this.writeStrings(strings, order, i0, Bs, t0, steps, lengths, targets, x, stride);
         this.check('inferChunk', this.core.call('inferChunk', () => ex.inferChunk(Bs, t0, steps)));
       }
       this.check('inferEnd', this.core.call('inferEnd', () => ex.inferEnd(Bs)));
-      const lg = ex.logitsPtr() >> 2;
-      const f32 = this.core.f32;
-      for (let k = 0; k < Bs; k++) out[order[i0 + k]] = f32[lg + k];
+      this.readLogits(Bs, out, order, i0);
     }
+    if (n <= perBatch && maxLen <= stride && frozen) this.held = { strings: given, order, maxLen };
     return out;
+  }
+
+  /** Runs Bs strings already written whole (maxLen <= the region's steps) and scatters their logits. */
+  private runInference(Bs: number, maxLen: number, out: Float32Array, order: Int32Array, i0: number): void {
+    const ex = this.core.exports;
+    this.check('inferBegin', this.core.call('inferBegin', () => ex.inferBegin(Bs)));
+    this.check('inferChunk', this.core.call('inferChunk', () => ex.inferChunk(Bs, 0, maxLen)));
+    this.check('inferEnd', this.core.call('inferEnd', () => ex.inferEnd(Bs)));
+    this.readLogits(Bs, out, order, i0);
+  }
+
+  private readLogits(Bs: number, out: Float32Array, order: Int32Array, i0: number): void {
+    const lg = this.core.exports.logitsPtr() >> 2;
+    const f32 = this.core.f32;
+    for (let k = 0; k < Bs; k++) out[order[i0 + k]] = f32[lg + k];
   }
 
   predict(bits: string): Prediction {
@@ -381,9 +463,52 @@ export class Model {
   }
 }
 
-/** Indices of strings sorted by length, longest first (stable). */
-function sortedByLength(strings: string[]): Int32Array {
-  const order = Int32Array.from(strings.keys());
-  order.sort((a, b) => strings[b].length - strings[a].length || a - b);
-  return order;
+/**
+ * Writes bits[t0 .. stop) as 0.0/1.0 at f32[a], f32[a + 4], ... (one lane of X), then 0.0 up to step `end`, and
+ * returns the parity of the bits written. No branch per bit: '0' and '1' are 48 and 49, so c & 1 is the bit. A
+ * function of its own so that its optimised code, hot after a few training steps, serves a large inference set
+ * even when the caller's code is deoptimised by it (in a cold process that cost the confirmation ~5 ms).
+ */
+function writeLane(f32: Float32Array, a: number, bits: string, t0: number, stop: number, end: number): number {
+  let p = 0;
+  for (let t = t0; t < stop; t++, a += 4) {
+    const c = bits.charCodeAt(t) & 1;
+    f32[a] = c;
+    p ^= c;
+  }
+  for (let t = stop < t0 ? t0 : stop; t < end; t++, a += 4) f32[a] = 0;
+  return p;
+}
+
+/**
+ * Fills order[0 .. n) with the indices of strings sorted by length, longest first, ties in index order (a stable
+ * sort), and returns the longest length. Insertion sort for a few strings, a counting sort for many, the engine's
+ * sort when lengths are too spread for buckets: the same order every way.
+ */
+function sortByLength(strings: readonly string[], order: Int32Array): number {
+  const n = strings.length;
+  let longest = 0;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) {
+      const L = strings[i].length;
+      if (L > longest) longest = L;
+      let j = i;
+      for (; j > 0 && strings[order[j - 1]].length < L; j--) order[j] = order[j - 1];
+      order[j] = i;
+    }
+    return longest;
+  }
+  for (let i = 0; i < n; i++) if (strings[i].length > longest) longest = strings[i].length;
+  if (longest <= 4 * n + 1024) {
+    // Keyed by longest - L (0 first); counted one slot up, so after the prefix sums start[k] is where key k begins.
+    const start = new Int32Array(longest + 2);
+    for (let i = 0; i < n; i++) start[longest - strings[i].length + 1]++;
+    for (let k = 1; k <= longest + 1; k++) start[k] += start[k - 1];
+    for (let i = 0; i < n; i++) order[start[longest - strings[i].length]++] = i;
+    return longest;
+  }
+  const idx = Int32Array.from(strings.keys());
+  idx.sort((a, b) => strings[b].length - strings[a].length || a - b);
+  order.set(idx);
+  return longest;
 }

@@ -18,6 +18,9 @@ export interface CoreExports {
   create(cell: number, hidden: number): number;
   reserve(batch: number, steps: number, train: number): number;
   reserveBytes(batch: number, steps: number, train: number): number;
+  reserveInference(batch: number, steps: number): number;
+  reserveInferenceBytes(batch: number, steps: number): number;
+  useRegion(region: number): number;
   paramsPtr(): number;
   gradsPtr(): number;
   paramCount(): number;

@@ -91,7 +91,8 @@ export function checkWritable(file: string, what: string): void {
 /**
  * Writes `text` to `file` so that `file` is either its old self or the complete new text, never half-written:
  * the text goes to `file.tmp-<pid>-<random>` in the same directory, is fsynced, then renamed over `file` (rename is
- * atomic within a file system). On any failure the temporary file is removed and a ParityError names the file.
+ * atomic within a file system; after a crash the name holds the old file or the whole new one). On any failure the
+ * temporary file is removed and a ParityError names the file.
  */
 export function writeFileAtomic(file: string, text: string, what = 'file'): void {
   // Math.random, not node:crypto, for the suffix: 'wx' already refuses an existing name, and loading node:crypto
@@ -120,17 +121,9 @@ export function writeFileAtomic(file: string, text: string, what = 'file'): void
     }
     throw new ParityError(`cannot write ${what} ${file}: ${fsReason(e)}`);
   }
-  // Make the rename itself durable where the platform allows it (not on Windows; harmless to skip).
-  try {
-    const dfd = fs.openSync(path.dirname(path.resolve(file)), 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    // directories cannot be fsynced everywhere; the data itself is already synced
-  }
+  // No fsync of the directory: it would make the rename itself durable (a crash just after could otherwise leave
+  // the old file), which nothing here needs; what matters, that the name never shows a half-written file, the
+  // file's own fsync before the rename already gives. It cost `train` 0.3-5 ms on this disk.
 }
 
 /** A file of JSON lines, created (or emptied) when opened; each write appends one line synchronously. */

@@ -5,8 +5,18 @@ import { makeRng, type Rng } from '../core/rng.js';
 import { checkBits } from '../core/bits.js';
 
 /** A random bit string of the given length, 32 bits per draw. Built as bytes and decoded once: concatenating a
- *  million one-character strings costs tens of bytes of heap per bit. */
+ *  million one-character strings costs tens of bytes of heap per bit. A short string is a few table pieces: the
+ *  decoder's call costs about a microsecond, several times a training string's whole making. */
 export function randomBits(rng: Rng, length: number): string {
+  if (length <= SHORT_BITS) {
+    const table = (BYTE_BITS ??= byteBits());
+    let s = '';
+    for (let t = 0; t < length; t += 32) {
+      const word = rng.nextU32();
+      for (let k = 0; k < 32 && t + k < length; k += 8) s += table[(word >>> k) & 255];
+    }
+    return s.length > length ? s.slice(0, length) : s;
+  }
   const bytes = new Uint8Array(length);
   let word = 0;
   for (let t = 0; t < length; t++) {
@@ -17,6 +27,19 @@ export function randomBits(rng: Rng, length: number): string {
 }
 
 const latin1 = new TextDecoder('latin1');
+
+const SHORT_BITS = 64;
+/** BYTE_BITS[v]: the eight bits of v as '0'/'1', lowest bit first (the order randomBits reads a word in). */
+let BYTE_BITS: string[] | null = null;
+function byteBits(): string[] {
+  const out: string[] = [];
+  for (let v = 0; v < 256; v++) {
+    let s = '';
+    for (let j = 0; j < 8; j++) s += (v >>> j) & 1 ? '1' : '0';
+    out.push(s);
+  }
+  return out;
+}
 
 /** count strings with lengths uniform in [minLen, maxLen]. */
 export function randomStringsFrom(rng: Rng, count: number, minLen: number, maxLen: number): string[] {

@@ -8,7 +8,6 @@ import { validateConfig, type Goal, type TrainConfig } from './config.js';
 import { checkBits, parity } from '../core/bits.js';
 import { epochWalker, randomStringsFrom } from './data.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { score } from './evaluate.js';
 import { FAMILIES, familyReport, isRobust, type FamilyRow } from './families.js';
 import { HARDEN, hardeningBatch, hardeningBatches, hardeningRegularizers } from './harden.js';
 import { type Counterexample } from '../certify/refute.js';
@@ -121,8 +120,14 @@ export interface TrainOptions {
 /** Random streams of one seed: each use draws from its own, so changing one setting leaves the others' data alone. */
 export const STREAM = { init: 0, data: 1, eval: 2, confirm: 3, dataset: 4, shuffle: 5 } as const;
 
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+// Looked up once: in Node the global `performance` is a getter, and now() runs twice a step.
+const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
+const now = (): number => clock.now();
 const YIELD_MS = 50;
+// Node's setTimeout(0) waits at least 1 ms; setImmediate runs right after pending I/O (a signal, a worker's message),
+// which is all a yield is for. Browsers have no setImmediate: there the timer.
+const yieldToEvents: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
 
 /** Where training strings come from: fresh random ones, or a fixed dataset walked in reshuffled epochs. */
 function batchSource(config: TrainConfig): () => string[] {
@@ -146,7 +151,7 @@ interface RunState {
   model: Model;
   config: TrainConfig;
   opts: TrainOptions;
-  evalSet: string[];
+  evalSet: readonly string[];
   /** The eval set's parities, computed once: score() redid them at every check, 10-20 ms of the 96 checks of a cold `train --goal solved`. */
   evalTargets: Uint8Array;
   confirm: () => number;
@@ -232,7 +237,7 @@ async function phaseSteps(st: RunState, phase: Phase, steps: number, nextBatch: 
     }
     if (now() - st.lastYield > YIELD_MS) {
       // Let the event loop run: a worker receives its stop message, a page repaints, a CLI redraws.
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEvents();
       st.lastYield = now();
     }
   }
@@ -282,7 +287,8 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     opts.confirm ??
     ((m: Model): number => {
       const strings = randomStringsFrom(confirmRng, config.confirmCount, config.evalMinLen, config.evalMaxLen);
-      return score(strings, m.logitsUnchecked(strings)).accuracy;
+      // score()'s accuracy without its loss and per-length rows, which nothing here reads.
+      return accuracyOf(m.logitsUnchecked(strings), Uint8Array.from(strings, parity));
     });
   const datasetSize = config.dataset?.length ?? config.datasetSize;
   const epochSteps = opts.epochSteps ?? (datasetSize !== null && !opts.batches ? Math.ceil(datasetSize / config.batch) : null);
@@ -290,7 +296,8 @@ export async function train(partial: Partial<TrainConfig>, opts: TrainOptions = 
     throw new ParityError(`steps per epoch must be a positive integer, not ${epochSteps}`);
   }
   const start = now();
-  const evalSet = randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen);
+  // Frozen, so the model may keep its bits written between checks (Model.logitsUnchecked).
+  const evalSet = Object.freeze(randomStringsFrom(makeRng(streamSeed(config.seed, STREAM.eval)), config.evalCount, config.evalMinLen, config.evalMaxLen));
   const st: RunState = {
     model,
     config,
