@@ -117,7 +117,7 @@ describe.concurrent('bad input: exit 2, one "error:" line, no stack', () => {
     ['--init disagreeing with --cell', ['train', '--init', 'solved.json', '--cell', 'rnn'], /--cell rnn disagrees/],
     ['--out in a missing directory', ['train', '--out', 'no/such/dir/m.json'], /cannot write model file/],
     ['--out that is a directory', ['train', '--out', 'a-directory'], /it is a directory/],
-    ['a training batch too large for wasm memory', ['train', '--batch', '65536', '--hidden', '1024', '--out', 'never.json'], /WebAssembly memory/],
+    ['a training batch too large for wasm memory', ['train', '--batch', '64', '--max-len', '65536', '--hidden', '1024', '--out', 'never.json'], /WebAssembly memory/],
     ['an unknown option', ['train', '--hiden', '8'], /unknown option '--hiden'.*--hidden/],
     ['an unknown command', ['trian'], /unknown command 'trian'/],
     ['an extra argument', ['train', 'now'], /too many arguments/],
@@ -295,7 +295,7 @@ describe('train', () => {
     copyFileSync(p('solved.json'), target);
     const before = readFileSync(target);
     // fails inside training (the batch cannot fit in wasm memory)
-    expectUsageError(await run(['train', '--batch', '65536', '--hidden', '1024', '--out', target]), /memory/);
+    expectUsageError(await run(['train', '--batch', '64', '--max-len', '65536', '--hidden', '1024', '--out', target]), /memory/);
     // fails loading the initial model
     expectUsageError(await here(['train', '--init', p('wrong-shape.json'), '--out', target]));
     expectUsageError(await here(['train', '--init', p('not-json.json'), '--out', target]));
