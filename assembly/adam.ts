@@ -4,7 +4,7 @@
 //   denom = sqrt(v) / sqrt(1 - b2^t) + eps;  p = p + ((-lr / (1 - b1^t)) m) / denom
 // and torch.nn.utils.clip_grad_norm_: scale g by max / (norm + 1e-6) when that is below 1.
 
-import { PARAMS, GRADS, ADAM_M, ADAM_V, P, P4 } from './layout';
+import { PARAMS, GRADS, ADAM_M, ADAM_V, NORM_G, P, P4 } from './layout';
 
 export const OPT_ADAM: i32 = 0;
 export const OPT_SGD: i32 = 1;
@@ -16,7 +16,12 @@ export let BETA2: f32 = 0.999;
 export let EPS: f32 = 1e-8;
 export let CLIP: f32 = 0; // 0 = off
 export let STEP: i32 = 0; // Adam's t
-export let LAST_NORM: f64 = 0; // global gradient norm before clipping, of the last update
+let LAST_NORM: f64 = 0; // global gradient norm before clipping, of the last update (see gradNorm)
+// Without clipping nothing in a step needs the norm, and its f64 sum is one long chain of dependent adds (about as
+// long as Adam at H 8): the update keeps a copy of its gradient in NORM_G and gradNorm sums it when asked, in the
+// same order, so the number is the same. Whether every gradient was finite is known at once (LAST_FINITE).
+let NORM_PENDING: bool = false;
+let LAST_FINITE: bool = true;
 
 export function configure(kind: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, clip: f32): void {
   OPT = kind;
@@ -34,16 +39,33 @@ export function resetOptimizer(): void {
   STEP = 0;
 }
 
-/** Global L2 norm of the gradient (summed in f64), scaled down to CLIP when CLIP > 0 and it is larger. */
-export function clipGradients(): f64 {
+/** A new model: no update yet, so no norm. */
+export function clearNorm(): void {
+  LAST_NORM = 0;
+  LAST_FINITE = true;
+  NORM_PENDING = false;
+}
+
+/** sqrt(sum of g^2) over the P floats at ptr, the squares summed in f64 in index order. */
+function normOf(ptr: usize): f64 {
   let sq: f64 = 0;
   for (let k = 0; k < P; k++) {
-    const g = <f64>load<f32>(GRADS + (<usize>k << 2));
+    const g = <f64>load<f32>(ptr + (<usize>k << 2));
     sq += g * g;
   }
-  const norm = Math.sqrt(sq);
-  LAST_NORM = norm;
+  return Math.sqrt(sq);
+}
+
+/**
+ * Before an update: with CLIP > 0, the global L2 norm of the gradient, and the gradient scaled down to CLIP when
+ * the norm is larger; without, the gradient copied to NORM_G for gradNorm and checked for NaN and infinities.
+ */
+export function clipGradients(): void {
   if (CLIP > 0) {
+    const norm = normOf(GRADS);
+    LAST_NORM = norm;
+    LAST_FINITE = isFinite(norm);
+    NORM_PENDING = false;
     const coef = <f32>(<f64>CLIP / (norm + 1e-6));
     if (coef < 1) {
       const c = f32x4.splat(coef);
@@ -52,8 +74,43 @@ export function clipGradients(): f64 {
         v128.store(a, f32x4.mul(v128.load(a), c));
       }
     }
+    return;
   }
-  return norm;
+  // g * 0 is 0 for every finite g and NaN for NaN and +-infinity: two sums of them are 0 exactly when all are finite
+  const zero = f32x4.splat(0);
+  let a = zero, b = zero;
+  let k = 0;
+  for (; k + 8 <= P4; k += 8) {
+    const o = <usize>k << 2;
+    const g0 = v128.load(GRADS + o);
+    const g1 = v128.load(GRADS + o, 16);
+    v128.store(NORM_G + o, g0);
+    v128.store(NORM_G + o, g1, 16);
+    a = f32x4.add(a, f32x4.mul(g0, zero));
+    b = f32x4.add(b, f32x4.mul(g1, zero));
+  }
+  if (k < P4) {
+    const o = <usize>k << 2;
+    const g0 = v128.load(GRADS + o);
+    v128.store(NORM_G + o, g0);
+    a = f32x4.add(a, f32x4.mul(g0, zero));
+  }
+  LAST_FINITE = !v128.any_true(f32x4.ne(f32x4.add(a, b), zero));
+  NORM_PENDING = true;
+}
+
+/** The global gradient norm of the last update, before clipping. */
+export function gradNorm(): f64 {
+  if (NORM_PENDING) {
+    LAST_NORM = normOf(NORM_G);
+    NORM_PENDING = false;
+  }
+  return LAST_NORM;
+}
+
+/** Whether every gradient of the last update was finite (a NaN or infinite one means training diverged). */
+export function gradsFinite(): bool {
+  return LAST_FINITE;
 }
 
 export function adamUpdate(): void {

@@ -58,7 +58,7 @@ export function affineForward(z: usize, xPtr: usize, h: usize): void {
  * may alias carry (unit k's carry is read before unit k is written). Four hidden units at a time, their sums kept
  * in registers while the rows stream past, two rows per iteration. Eight units (nine loads in flight beside eight
  * sums) made V8 keep one sum on the stack, a store-to-load round trip on every row: 1.1x slower at H 8 and 64.
- * lossAndGrads uses affineBackward2 while two groups run, this for a group's steps past the other's end.
+ * lossAndGrads uses affineBackward2 while both of a block's streams have a step, this for one stream's steps alone.
  */
 export function affineBackward(dhPrev: usize, carry: usize, dz: usize): void {
   const whh = PARAMS + (<usize>O_WHH << 2);
@@ -310,17 +310,38 @@ function accumulateOne(r: i32, k: i32, dz0: usize, h0: usize, blkBytes: usize, T
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/**
+ * Sums the lanes of the n v128 accumulators at acc into the n floats at out: out[i] = ((l0 + l1) + l2) + l3 of
+ * acc[i], as hsum adds them. Four accumulators at a time are transposed (lane j of each into vector j) and added
+ * vector by vector, the same additions in the same order, four sums per instruction.
+ */
+function reduceLanes(out: usize, acc: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = acc + (<usize>i << 4);
+    const a = v128.load(p);
+    const b = v128.load(p, 16);
+    const c = v128.load(p, 32);
+    const d = v128.load(p, 48);
+    const ab01 = v128.shuffle<f32>(a, b, 0, 4, 1, 5); // a0 b0 a1 b1
+    const cd01 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+    const ab23 = v128.shuffle<f32>(a, b, 2, 6, 3, 7); // a2 b2 a3 b3
+    const cd23 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+    const l0 = v128.shuffle<f32>(ab01, cd01, 0, 1, 4, 5); // lane 0 of a, b, c, d
+    const l1 = v128.shuffle<f32>(ab01, cd01, 2, 3, 6, 7);
+    const l2 = v128.shuffle<f32>(ab23, cd23, 0, 1, 4, 5);
+    const l3 = v128.shuffle<f32>(ab23, cd23, 2, 3, 6, 7);
+    v128.store(out + (<usize>i << 2), f32x4.add(f32x4.add(f32x4.add(l0, l1), l2), l3));
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), hsum(v128.load(acc + (<usize>i << 4))));
+}
+
 /** Sums the per-lane accumulators into the flat gradient buffer (W_ih, W_hh, b_ih, b_hh). */
 export function reduceAccumulators(grads: usize, oWih: i32, oWhh: i32, oBih: i32, oBhh: i32): void {
-  for (let r = 0; r < GH; r++) {
-    store<f32>(grads + (<usize>(oBih + r) << 2), hsum(v128.load(ACC_BIH + (<usize>r << 4))));
-    store<f32>(grads + (<usize>(oBhh + r) << 2), hsum(v128.load(ACC_BHH + (<usize>r << 4))));
-    store<f32>(grads + (<usize>(oWih + r) << 2), hsum(v128.load(ACC_WIH + (<usize>r << 4))));
-    for (let k = 0; k < H; k++) {
-      const i = r * H + k;
-      store<f32>(grads + (<usize>(oWhh + i) << 2), hsum(v128.load(ACC_WHH + (<usize>i << 4))));
-    }
-  }
+  reduceLanes(grads + (<usize>oBih << 2), ACC_BIH, GH);
+  reduceLanes(grads + (<usize>oBhh << 2), ACC_BHH, GH);
+  reduceLanes(grads + (<usize>oWih << 2), ACC_WIH, GH);
+  reduceLanes(grads + (<usize>oWhh << 2), ACC_WHH, GH * H);
 }
 
 /** Zeroes the accumulators before a backward pass. */

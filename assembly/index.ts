@@ -13,7 +13,7 @@
 import {
   CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
   STATE_C, DH, DC, DHP, DH2, DC2, DHP2, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
-  OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, layoutModel, layoutBatch, batchBytes, cacheAt, xAt, groupVec,
+  OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, SLOTS, layoutModel, layoutBatch, batchBytes, cacheAt, useBlock, xAt, groupVec,
   layoutInference, inferenceBytes, selectBatch,
 } from './layout';
 import { affineForward, affineBackward, affineBackward2, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
@@ -21,7 +21,7 @@ import { lstmForward, lstmForward2, lstmBackward } from './lstm';
 import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward, headDlogits } from './head';
-import { configure, resetOptimizer, clipGradients, adamUpdate, sgdUpdate, OPT, OPT_ADAM, LAST_NORM } from './adam';
+import { configure, resetOptimizer, clearNorm, clipGradients, adamUpdate, sgdUpdate, gradNorm, gradsFinite, OPT, OPT_ADAM } from './adam';
 import { setRegularizers, restartNoise, addStateNoise, forgetPenalty, PEN_W, NOISE, FORGET, PENALTY } from './regularize';
 export { applyActivation } from './activations';
 
@@ -30,7 +30,10 @@ export { applyActivation } from './activations';
 /** Lays out a model of `cell` (0 LSTM, 1 RNN, 2 GRU) with `hidden` units. Parameters start at zero; JS writes them. */
 export function create(cell: i32, hidden: i32): i32 {
   const s = layoutModel(cell, hidden);
-  if (s == OK) resetOptimizer();
+  if (s == OK) {
+    resetOptimizer();
+    clearNorm();
+  }
   return s;
 }
 
@@ -75,7 +78,10 @@ export function logitsPtr(): usize { return LOGITS; }
 export function inputPtr(): usize { return X; }
 export function inputStride(): i32 { return TCAP; }
 export function groupCapacity(): i32 { return NG; }
-export function lastGradNorm(): f64 { return LAST_NORM; }
+/** The global gradient norm of the last update, before clipping (computed on the first call after it). */
+export function lastGradNorm(): f64 { return gradNorm(); }
+/** 1 when every gradient of the last update was finite, 0 when one was NaN or infinite (training diverged). */
+export function lastGradsFinite(): i32 { return gradsFinite() ? 1 : 0; }
 /** The mean loss of the last lossAndGrads, trainStep or inferEnd. */
 export function lastLoss(): f64 { return LOSS; }
 /** The forget-gate penalty of the last lossAndGrads/trainStep (not in lastLoss, which stays the BCE). */
@@ -181,58 +187,86 @@ function captureFromCache(g: i32, T: i32): void {
   }
 }
 
-/** Training forward pass of group g over steps 0..T-1, keeping every step in the cache. */
-function forwardGroup(g: i32, T: i32): void {
-  for (let t = 0; t < T; t++) {
-    const blk = cacheAt(g, t);
-    const prev: usize = t == 0 ? 0 : cacheAt(g, t - 1);
-    const hPrev = t == 0 ? ZEROS : prev + OFF_H;
-    if (CELL == CELL_LSTM) {
-      const cPrev = t == 0 ? ZEROS : prev + OFF_C;
-      lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev);
-      if (FORGET != 0) {
-        penaltyWeights(g, t, 1);
-        forgetPenalty(blk);
-      }
-      if (NOISE != 0) addStateNoise(blk + OFF_H, blk + OFF_C);
-    } else if (CELL == CELL_GRU) {
-      gruForward(blk + OFF_H, blk, blk + OFF_HN, xAt(g, t), hPrev, true);
-    } else {
-      affineForward(blk + OFF_H, xAt(g, t), hPrev);
-      rnnForward(blk + OFF_H, blk + OFF_H);
+// ---- a batch in blocks of groups ------------------------------------------------------------------------------
+// lossAndGrads runs the groups in blocks, each forward then backward while its cache is still warm (layout.ts keeps
+// one slot per group of a block): blocks of two, and a last block of three when the count is odd and the cache has
+// a third slot, so that no group runs from its first step to its last alone. Inside a block two streams run side by
+// side: A is the block's first (longest) group, B the others one after the other, and the two-group kernels
+// (lstmForward2, affineBackward2) run while both streams have steps. Every group computes exactly what it computes
+// alone, and the weight gradients are summed group by group in group order, so the blocks do not change a bit.
+
+/** Group g's steps: its longest string, within the reservation. */
+// @ts-ignore: decorator
+@inline function stepsOf(g: i32): i32 {
+  return min(groupLength(g), TCAP);
+}
+
+/** One training forward step t of group g (regularisers included), kept in the cache. */
+function forwardStep(g: i32, t: i32): void {
+  const blk = cacheAt(g, t);
+  const prev: usize = t == 0 ? 0 : cacheAt(g, t - 1);
+  const hPrev = t == 0 ? ZEROS : prev + OFF_H;
+  if (CELL == CELL_LSTM) {
+    const cPrev = t == 0 ? ZEROS : prev + OFF_C;
+    lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev);
+    if (FORGET != 0) {
+      penaltyWeights(g, t, 1);
+      forgetPenalty(blk);
     }
+    if (NOISE != 0) addStateNoise(blk + OFF_H, blk + OFF_C);
+  } else if (CELL == CELL_GRU) {
+    gruForward(blk + OFF_H, blk, blk + OFF_HN, xAt(g, t), hPrev, true);
+  } else {
+    affineForward(blk + OFF_H, xAt(g, t), hPrev);
+    rnnForward(blk + OFF_H, blk + OFF_H);
   }
-  captureFromCache(g, T);
+}
+
+/** LSTM forward step ta of group a and step tb of group b together (lstmForward2; no regularisers). */
+function forwardStep2(a: i32, ta: i32, b: i32, tb: i32): void {
+  const blkA = cacheAt(a, ta);
+  const blkB = cacheAt(b, tb);
+  const hPrevA = ta == 0 ? ZEROS : cacheAt(a, ta - 1) + OFF_H;
+  const cPrevA = ta == 0 ? ZEROS : cacheAt(a, ta - 1) + OFF_C;
+  const hPrevB = tb == 0 ? ZEROS : cacheAt(b, tb - 1) + OFF_H;
+  const cPrevB = tb == 0 ? ZEROS : cacheAt(b, tb - 1) + OFF_C;
+  lstmForward2(
+    blkA + OFF_H, blkA + OFF_C, blkA + OFF_TC, blkA, xAt(a, ta), hPrevA, cPrevA,
+    blkB + OFF_H, blkB + OFF_C, blkB + OFF_TC, blkB, xAt(b, tb), hPrevB, cPrevB,
+  );
 }
 
 /**
- * forwardGroup for the LSTM without regularisers on groups a and b together while both run (lstmForward2), then
- * the longer one alone. Only without regularisers: the noise stream and the penalty's sum run group by group, so
- * interleaving groups would reorder them.
+ * Training forward pass of the block of n groups from `first`, every step kept in the cache, and each string's
+ * final h into HFINAL. The LSTM without regularisers runs streams A and B together (forwardStep2); otherwise the
+ * groups run one after the other, in order, which keeps the noise stream's and the penalty's order.
  */
-function forwardPair(a: i32, Ta: i32, b: i32, Tb: i32): void {
-  const both = min(Ta, Tb);
-  for (let t = 0; t < both; t++) {
-    const blkA = cacheAt(a, t);
-    const blkB = cacheAt(b, t);
-    const hPrevA = t == 0 ? ZEROS : cacheAt(a, t - 1) + OFF_H;
-    const cPrevA = t == 0 ? ZEROS : cacheAt(a, t - 1) + OFF_C;
-    const hPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_H;
-    const cPrevB = t == 0 ? ZEROS : cacheAt(b, t - 1) + OFF_C;
-    lstmForward2(
-      blkA + OFF_H, blkA + OFF_C, blkA + OFF_TC, blkA, xAt(a, t), hPrevA, cPrevA,
-      blkB + OFF_H, blkB + OFF_C, blkB + OFF_TC, blkB, xAt(b, t), hPrevB, cPrevB,
-    );
+function forwardBlock(first: i32, n: i32): void {
+  const last = first + n - 1;
+  if (CELL == CELL_LSTM && FORGET == 0 && NOISE == 0 && n > 1) {
+    let ta = 0;
+    const Ta = stepsOf(first);
+    let b = first + 1;
+    let tb = 0;
+    let Tb = stepsOf(b);
+    for (;;) {
+      if (tb == Tb && b < last) {
+        b++;
+        tb = 0;
+        Tb = stepsOf(b);
+      }
+      if (ta < Ta && tb < Tb) forwardStep2(first, ta++, b, tb++);
+      else if (ta < Ta) forwardStep(first, ta++);
+      else if (tb < Tb) forwardStep(b, tb++);
+      else break;
+    }
+  } else {
+    for (let g = first; g <= last; g++) {
+      const T = stepsOf(g);
+      for (let t = 0; t < T; t++) forwardStep(g, t);
+    }
   }
-  const g = Ta > Tb ? a : b;
-  for (let t = both; t < max(Ta, Tb); t++) {
-    const blk = cacheAt(g, t);
-    const hPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_H;
-    const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
-    lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev);
-  }
-  captureFromCache(a, Ta);
-  captureFromCache(b, Tb);
+  for (let g = first; g <= last; g++) captureFromCache(g, stepsOf(g));
 }
 
 /** Adds dlogit[s] * linear.weight to dh (in and out) in the lanes whose strings end at step t: where the loss enters. */
@@ -251,13 +285,14 @@ function injectHeadGradient(dh: usize, g: i32, t: i32): void {
 }
 
 /**
- * The pointwise half of group g's backward step t: the head gradient enters dh, the step's dz goes into its cache
- * block (and the GRU's direct part of the gradient at h_prev into dhp; dc is the LSTM's gradient at c, in and
- * out). Returns the carry for affineBackward: what reaches h_prev other than through W_hh.
+ * The pointwise half of group g's backward step t: the head gradient enters dh (at the steps where one of its
+ * strings ends: `endsAt` is endRange(g)), the step's dz goes into its cache block (and the GRU's direct part of the
+ * gradient at h_prev into dhp; dc is the LSTM's gradient at c, in and out). Returns the carry for affineBackward:
+ * what reaches h_prev other than through W_hh.
  */
 // @ts-ignore: decorator
-@inline function cellBackward(g: i32, t: i32, dh: usize, dhp: usize, dc: usize): usize {
-  injectHeadGradient(dh, g, t);
+@inline function cellBackward(g: i32, t: i32, endsAt: u64, dh: usize, dhp: usize, dc: usize): usize {
+  if (ends(endsAt, t)) injectHeadGradient(dh, g, t);
   const blk = cacheAt(g, t);
   if (CELL == CELL_LSTM) {
     const cPrev = t == 0 ? ZEROS : cacheAt(g, t - 1) + OFF_C;
@@ -279,46 +314,65 @@ function injectHeadGradient(dh: usize, g: i32, t: i32): void {
 }
 
 /**
- * Backpropagation through time for groups g and g + 1 (the second only when two; T1 = 0 when there is none),
- * last step first. While both run, their steps go together (affineBackward2: each weight splat feeds both groups);
- * each group's numbers are exactly what it computes alone. Each step's dz goes into its cache block; the weight
- * gradients are then summed over all steps at once (affineWeightGrads) into ACC_*, group g first.
+ * Backpropagation through time for the block of n groups from `first`, each group from its last step to its
+ * first: stream A (the first group; dh, dh_prev and dc in DH, DHP, DC) beside stream B (the others, last group
+ * first; DH2, DHP2, DC2), their W_hh steps together while both need one (affineBackward2: each weight splat feeds
+ * both). Each step's dz goes into its cache block; the weight gradients are then summed over all steps at once
+ * (affineWeightGrads) into ACC_*, group by group in order.
  */
-function backwardGroups(g: i32, T0: i32, T1: i32): void {
-  let dh0 = DH, dhp0 = DHP, dh1 = DH2, dhp1 = DHP2;
+function backwardBlock(first: i32, n: i32): void {
   const hv = <usize>H << 4;
+  let dhA = DH, dhpA = DHP, dhB = DH2, dhpB = DHP2;
   memory.fill(DH, 0, hv);
   memory.fill(DC, 0, hv);
   memory.fill(DH2, 0, hv);
   memory.fill(DC2, 0, hv);
-  const both = min(T0, T1);
-  for (let t = T0 - 1; t >= both; t--) {
-    const carry = cellBackward(g, t, dh0, dhp0, DC);
-    if (t > 0) affineBackward(dhp0, carry, cacheAt(g, t) + OFF_DZ);
-    const tmp = dh0;
-    dh0 = dhp0;
-    dhp0 = tmp;
+  let ta = stepsOf(first) - 1;
+  const ea = endRange(first);
+  let b = first + n - 1;
+  let tb = n > 1 ? stepsOf(b) - 1 : -1;
+  let eb = endRange(b);
+  for (;;) {
+    if (tb < 0 && b > first + 1) {
+      // stream B's next group starts from zero gradients
+      b--;
+      tb = stepsOf(b) - 1;
+      eb = endRange(b);
+      dhB = DH2;
+      dhpB = DHP2;
+      memory.fill(DH2, 0, hv);
+      memory.fill(DC2, 0, hv);
+    }
+    if (ta >= 0 && tb >= 0) {
+      const ca = cellBackward(first, ta, ea, dhA, dhpA, DC);
+      const cb = cellBackward(b, tb, eb, dhB, dhpB, DC2);
+      if (ta > 0 && tb > 0) affineBackward2(dhpA, ca, cacheAt(first, ta) + OFF_DZ, dhpB, cb, cacheAt(b, tb) + OFF_DZ);
+      else if (ta > 0) affineBackward(dhpA, ca, cacheAt(first, ta) + OFF_DZ);
+      else if (tb > 0) affineBackward(dhpB, cb, cacheAt(b, tb) + OFF_DZ);
+    } else if (ta >= 0) {
+      const ca = cellBackward(first, ta, ea, dhA, dhpA, DC);
+      if (ta > 0) affineBackward(dhpA, ca, cacheAt(first, ta) + OFF_DZ);
+    } else if (tb >= 0) {
+      const cb = cellBackward(b, tb, eb, dhB, dhpB, DC2);
+      if (tb > 0) affineBackward(dhpB, cb, cacheAt(b, tb) + OFF_DZ);
+    } else break;
+    if (ta >= 0) {
+      const swap = dhA;
+      dhA = dhpA;
+      dhpA = swap;
+      ta--;
+    }
+    if (tb >= 0) {
+      const swap = dhB;
+      dhB = dhpB;
+      dhpB = swap;
+      tb--;
+    }
   }
-  for (let t = T1 - 1; t >= both; t--) {
-    const carry = cellBackward(g + 1, t, dh1, dhp1, DC2);
-    if (t > 0) affineBackward(dhp1, carry, cacheAt(g + 1, t) + OFF_DZ);
-    const tmp = dh1;
-    dh1 = dhp1;
-    dhp1 = tmp;
+  for (let g = first; g < first + n; g++) {
+    const T = stepsOf(g);
+    if (T > 0) affineWeightGrads(cacheAt(g, 0), xAt(g, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T);
   }
-  for (let t = both - 1; t >= 0; t--) {
-    const c0 = cellBackward(g, t, dh0, dhp0, DC);
-    const c1 = cellBackward(g + 1, t, dh1, dhp1, DC2);
-    if (t > 0) affineBackward2(dhp0, c0, cacheAt(g, t) + OFF_DZ, dhp1, c1, cacheAt(g + 1, t) + OFF_DZ);
-    const tmp0 = dh0;
-    dh0 = dhp0;
-    dhp0 = tmp0;
-    const tmp1 = dh1;
-    dh1 = dhp1;
-    dhp1 = tmp1;
-  }
-  if (T0 > 0) affineWeightGrads(cacheAt(g, 0), xAt(g, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T0);
-  if (T1 > 0) affineWeightGrads(cacheAt(g + 1, 0), xAt(g + 1, 0), BLK_BYTES, OFF_DZ, OFF_DZX, OFF_H, T1);
 }
 
 /**
@@ -334,21 +388,15 @@ export function lossAndGrads(B: i32): i32 {
   restartNoise();
   memory.fill(HFINAL, 0, <usize>groups * <usize>H << 4);
   clearAccumulators();
-  // Two groups at a time, forward then backward, so their cache is still warm (and the cache holds two groups,
-  // layout.ts). A string's gradient at its logit needs only its own logit (headDlogits); the loss, the logits and
-  // the read-out's gradients follow over the whole batch. The LSTM without regularisers runs a pair's forward
-  // together (forwardPair); with them, one group after the other keeps the noise stream's and the penalty's order.
-  const paired = CELL == CELL_LSTM && FORGET == 0 && NOISE == 0;
-  for (let g = 0; g < groups; g += 2) {
-    const T0 = min(groupLength(g), TCAP);
-    const T1 = g + 1 < groups ? min(groupLength(g + 1), TCAP) : 0;
-    if (paired && g + 1 < groups) forwardPair(g, T0, g + 1, T1);
-    else {
-      forwardGroup(g, T0);
-      if (g + 1 < groups) forwardGroup(g + 1, T1);
-    }
-    headDlogits(g << 2, min((g + 2) << 2, B), B);
-    backwardGroups(g, T0, T1);
+  // A string's gradient at its logit needs only its own logit (headDlogits), so a block runs backward right after
+  // its forward pass; the loss, the logits and the read-out's gradients follow over the whole batch.
+  for (let g = 0; g < groups; ) {
+    const n = groups - g == 3 && SLOTS >= 3 ? 3 : min(groups - g, 2);
+    useBlock(g);
+    forwardBlock(g, n);
+    headDlogits(g << 2, min((g + n) << 2, B), B);
+    backwardBlock(g, n);
+    g += n;
   }
   LOSS = headForward(B);
   headBackward(B);

@@ -3,14 +3,16 @@
 //
 // Model region (bytes from MODEL_BASE), each block 16-byte aligned:
 //   PARAMS, GRADS, ADAM_M, ADAM_V  f32[P4]        same layout (src/core/layout.ts), so the optimiser is one flat loop
+//   NORM_G                         f32[P4]        the last unclipped update's gradient, for its norm on request
 //   BSUM                           f32[GH]        b_ih + b_hh, refreshed at the start of each forward pass
 //   ACC_WIH, ACC_BIH, ACC_BHH      v128[GH]       per-lane gradient accumulators (lanes = four strings)
 //   ACC_WHH                        v128[GH*H]     summed across lanes once per backward pass
 // Batch region (after the model region), for NG = ceil(B/4) groups of four strings and TCAP time steps:
 //   LENGTHS i32[4NG]; TARGETS, LOGITS, DLOGITS f32[4NG]
 //   X       v128[NG][TCAP]              the bit of each of the group's four strings at each step (0.0 or 1.0)
-//   CACHE   v128[min(NG,2)][TCAP][BLK]  what backprop needs (training only), per cell (offsets OFF_* below);
-//           two slots: lossAndGrads runs groups 2i and 2i + 1 forward then backward before the next pair
+//   CACHE   v128[SLOTS][TCAP][BLK]      what backprop needs (training only), per cell (offsets OFF_* below);
+//           one slot per group of a block: lossAndGrads runs a block of groups forward then backward before the
+//           next (index.ts). Two slots, and a third when NG is odd and memory allows it (a last block of three)
 //           (BLK rounded up by one line where that spreads the steps over more L1 sets, see layoutModel):
 //             LSTM  BLK 7H: gates i f g o (after their nonlinearity) | c | tanh c | h
 //             RNN   BLK 2H: h | dz
@@ -22,7 +24,7 @@
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
 //   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[2GH] (streamed inference: the LSTM's gates of two groups at Z
-//           and Z + GH, the GRU's next h, the RNN's pre-activations); DH2, DC2, DHP2 v128[H] (a second group's
+//           and Z + GH, the GRU's next h, the RNN's pre-activations); DH2, DC2, DHP2 v128[H] (stream B's
 //           backward)
 // Parameter tensors inside PARAMS (float offsets), PyTorch's order: W_ih [GH,1], W_hh [GH,H], b_ih, b_hh [GH],
 // linear.weight [1,H], linear.bias [1]. Gate rows r = gate*H + unit, gate order i, f, g, o (LSTM), r, z, n (GRU).
@@ -55,6 +57,7 @@ export let PARAMS: usize = 0;
 export let GRADS: usize = 0;
 export let ADAM_M: usize = 0;
 export let ADAM_V: usize = 0;
+export let NORM_G: usize = 0;
 export let BSUM: usize = 0;
 export let ACC_WIH: usize = 0;
 export let ACC_BIH: usize = 0;
@@ -71,6 +74,8 @@ export let LOGITS: usize = 0;
 export let DLOGITS: usize = 0;
 export let X: usize = 0;
 export let CACHE: usize = 0;
+export let SLOTS: i32 = 0; // cache slots: the most groups a block may hold
+let CACHE_FIRST: i32 = 0; // the first group of the block the cache holds (slot 0)
 export let HFINAL: usize = 0;
 export let STATE_H: usize = 0;
 export let STATE_C: usize = 0;
@@ -95,10 +100,15 @@ export let OFF_HN: usize = 0; // GRU: W_hn h_prev + b_hn
 export let OFF_DZ: usize = 0; // dz of all GH rows (the recurrent part's, for the GRU's n row)
 export let OFF_DZX: usize = 0; // dz of the last gate block's input part: OFF_DZ + (GH - H) rows except for the GRU
 
-/** Address of the cache block of group g at step t, in slot g & 1 (a pair is done before the next). Touches CACHE only. */
+/** Address of the cache block of group g at step t, in slot g - first of the block (useBlock). Touches CACHE only. */
 // @ts-ignore: decorator
 @inline export function cacheAt(g: i32, t: i32): usize {
-  return CACHE + (<usize>(g & 1) * <usize>TCAP + <usize>t) * BLK_BYTES;
+  return CACHE + (<usize>(g - CACHE_FIRST) * <usize>TCAP + <usize>t) * BLK_BYTES;
+}
+
+/** The cache now holds the block of groups that starts at `first` (one slot each, at most SLOTS). */
+export function useBlock(first: i32): void {
+  CACHE_FIRST = first;
 }
 
 /** Address of the input vector of group g at step t. Touches X only. */
@@ -126,6 +136,8 @@ function ensureMemory(end: usize): bool {
 
 /** Largest linear memory we ask for: 4 GiB is wasm32's hard limit; stay well below it. */
 export const MAX_BYTES: u64 = 3 << 30;
+/** The largest spare cache slot layoutBatch adds for a last block of three groups (16 MiB). */
+const SPARE_SLOT_BYTES: u64 = 16 << 20;
 
 /** Lays out the model region for `cell` (CELL_*) with `hidden` units. Returns OK or OUT_OF_MEMORY. */
 export function layoutModel(cell: i32, hidden: i32): i32 {
@@ -171,6 +183,7 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
   GRADS = <usize>p; p += fbytes;
   ADAM_M = <usize>p; p += fbytes;
   ADAM_V = <usize>p; p += fbytes;
+  NORM_G = <usize>p; p += fbytes;
   BSUM = <usize>p; p = align16(p + (<u64>GH << 2));
   ACC_WIH = <usize>p; p += <u64>GH << 4;
   ACC_BIH = <usize>p; p += <u64>GH << 4;
@@ -190,11 +203,11 @@ export function layoutModel(cell: i32, hidden: i32): i32 {
 }
 
 /**
- * The one walk over the batch region: the end of the region (bytes past MODEL_END) for `groups` groups of four
- * strings and `steps` steps, with the cache only when `train`. With `commit` it also sets the pointers; the sums
- * run in u64 so a request beyond wasm32 is measured, not wrapped.
+ * The one walk over the batch region: the end of the region (bytes past base) for `groups` groups of four strings
+ * and `steps` steps, with `slots` cache slots (0: no cache, inference). With `commit` it also sets the pointers;
+ * the sums run in u64 so a request beyond wasm32 is measured, not wrapped.
  */
-function walkBatch(base: usize, groups: i32, steps: i32, train: bool, commit: bool): u64 {
+function walkBatch(base: usize, groups: i32, steps: i32, slots: i32, commit: bool): u64 {
   const n4 = <u64>groups << 4; // bytes of one f32 per lane
   const hv = <u64>H << 4;
   const gt = <u64>groups * <u64>steps;
@@ -205,7 +218,7 @@ function walkBatch(base: usize, groups: i32, steps: i32, train: bool, commit: bo
   const dlogits = p; p = align16(p + n4);
   const x = p; p += gt << 4;
   const cache = p;
-  if (train) p += <u64>min(groups, 2) * <u64>steps * <u64>BLK_BYTES;
+  p += <u64>slots * <u64>steps * <u64>BLK_BYTES;
   const hfinal = p; p += <u64>groups * hv;
   const stateH = p; p += <u64>groups * hv;
   const stateC = p; p += <u64>groups * hv;
@@ -225,6 +238,7 @@ function walkBatch(base: usize, groups: i32, steps: i32, train: bool, commit: bo
     DLOGITS = <usize>dlogits;
     X = <usize>x;
     CACHE = <usize>cache;
+    SLOTS = slots;
     HFINAL = <usize>hfinal;
     STATE_H = <usize>stateH;
     STATE_C = <usize>stateC;
@@ -242,9 +256,15 @@ function walkBatch(base: usize, groups: i32, steps: i32, train: bool, commit: bo
   return p - <u64>base;
 }
 
+/** Cache slots a training region needs: one per group of a block of two (a batch of one group needs one). */
+// @ts-ignore: decorator
+@inline function neededSlots(groups: i32, train: bool): i32 {
+  return train ? min(groups, 2) : 0;
+}
+
 /** Bytes the batch region needs for `groups` groups of four strings, `steps` steps, with or without the cache. */
 export function batchBytes(groups: i32, steps: i32, train: bool): u64 {
-  return walkBatch(MODEL_END, groups, steps, train, false);
+  return walkBatch(MODEL_END, groups, steps, neededSlots(groups, train), false);
 }
 
 /**
@@ -258,7 +278,14 @@ export function layoutBatch(groups: i32, steps: i32, train: bool): i32 {
   MAIN_GROUPS = 0;
   MAIN_END = MODEL_END;
   if (<u64>MODEL_END + batchBytes(groups, steps, train) > MAX_BYTES) return TOO_LARGE;
-  walkBatch(MODEL_END, groups, steps, train, true);
+  // An odd number of groups ends in a block of three (index.ts) when a third slot fits and is small: a spare, since
+  // two are enough, so it must not take memory a shape that fits without it would need.
+  let slots = neededSlots(groups, train);
+  if (train && groups >= 3 && (groups & 1) != 0 && <u64>steps * <u64>BLK_BYTES <= SPARE_SLOT_BYTES) {
+    const end = <u64>MODEL_END + walkBatch(MODEL_END, groups, steps, 3, false);
+    if (end <= MAX_BYTES && ensureMemory(<usize>end)) slots = 3;
+  }
+  walkBatch(MODEL_END, groups, steps, slots, true);
   NG = groups;
   TCAP = steps;
   TRAIN_READY = train;
@@ -272,6 +299,7 @@ export function layoutBatch(groups: i32, steps: i32, train: bool): i32 {
   MAIN_GROUPS = groups;
   MAIN_STEPS = steps;
   MAIN_TRAIN = train;
+  MAIN_SLOTS = slots;
   MAIN_END = BATCH_END;
   return OK;
 }
@@ -284,6 +312,7 @@ let SELECTED: i32 = 0; // 0: the region layoutBatch made, 1: the inference regio
 let MAIN_GROUPS: i32 = 0; // the first region's shape (0 groups: not laid out)
 let MAIN_STEPS: i32 = 0;
 let MAIN_TRAIN: bool = false;
+let MAIN_SLOTS: i32 = 0; // its cache slots
 let MAIN_END: usize = 0; // where the first region ends (MODEL_END when it is not laid out)
 let INFER_BASE: usize = 0;
 let INFER_GROUPS: i32 = 0; // 0: no inference region
@@ -291,7 +320,7 @@ let INFER_STEPS: i32 = 0;
 
 /** Bytes an inference region for `groups` groups and `steps` steps needs (beside the first region). */
 export function inferenceBytes(groups: i32, steps: i32): u64 {
-  return walkBatch(MODEL_END, groups, steps, false, false) + 16;
+  return walkBatch(MODEL_END, groups, steps, 0, false) + 16;
 }
 
 /**
@@ -302,9 +331,9 @@ export function layoutInference(groups: i32, steps: i32): i32 {
   INFER_GROUPS = 0;
   selectBatch(0);
   const base = <usize>align16(<u64>max(MAIN_END, MODEL_END));
-  if (<u64>base + walkBatch(base, groups, steps, false, false) > MAX_BYTES) return TOO_LARGE;
-  if (!ensureMemory(<usize>(<u64>base + walkBatch(base, groups, steps, false, false)))) return OUT_OF_MEMORY;
-  walkBatch(base, groups, steps, false, true);
+  if (<u64>base + walkBatch(base, groups, steps, 0, false) > MAX_BYTES) return TOO_LARGE;
+  if (!ensureMemory(<usize>(<u64>base + walkBatch(base, groups, steps, 0, false)))) return OUT_OF_MEMORY;
+  walkBatch(base, groups, steps, 0, true);
   memory.fill(base, 0, BATCH_END - base);
   INFER_BASE = base;
   INFER_GROUPS = groups;
@@ -321,12 +350,12 @@ export function selectBatch(region: i32): i32 {
   if (region == SELECTED) return OK;
   if (region == 1) {
     if (INFER_GROUPS == 0) return NOT_LAID_OUT;
-    walkBatch(INFER_BASE, INFER_GROUPS, INFER_STEPS, false, true);
+    walkBatch(INFER_BASE, INFER_GROUPS, INFER_STEPS, 0, true);
     NG = INFER_GROUPS;
     TCAP = INFER_STEPS;
     TRAIN_READY = false;
   } else {
-    walkBatch(MODEL_END, MAIN_GROUPS, MAIN_STEPS, MAIN_TRAIN, true);
+    walkBatch(MODEL_END, MAIN_GROUPS, MAIN_STEPS, MAIN_SLOTS, true);
     NG = MAIN_GROUPS;
     TCAP = MAIN_STEPS;
     TRAIN_READY = MAIN_TRAIN;

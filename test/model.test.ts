@@ -99,6 +99,68 @@ describe('save and load', () => {
   });
 });
 
+describe('training steps', () => {
+  // lossAndGrads runs the groups of four strings in blocks of two, and a last block of three when the count is odd and
+  // the reservation has a third cache slot (a reservation for an odd number of groups gets one). A reservation for
+  // an even count has none, so the same batch then runs as a pair and a lone group: the numbers must not change.
+  it.each([
+    ['lstm', 8, 10, 1, 20, false],
+    ['lstm', 5, 20, 1, 30, false],
+    ['lstm', 8, 10, 1, 20, true],
+    ['gru', 7, 10, 1, 20, false],
+    ['rnn', 6, 20, 1, 30, false],
+  ] as const)('%s H=%i, %i strings of %i..%i bits (regularisers %s): blocks of three give the gradients of pairs, bit for bit', async (cell, H, B, lo, hi, reg) => {
+    const spare = await Model.create({ cell, hidden: H, seed: 3 });
+    const pairs = await Model.fromJSON(spare.serialize());
+    pairs.prepareTraining(B + 4, hi); // one group more: an even count, no third slot
+    const batch = randomStrings(B, lo, hi, 7);
+    expect(new Set(batch.map((s) => s.length)).size).toBeGreaterThan(3); // the groups end at different steps
+    for (const m of [spare, pairs]) {
+      if (reg) m.setRegularizers({ noise: 0.1, forget: 0.5, seed: 9 });
+      m.loadBatch(batch);
+    }
+    expect(pairs.lossAndGrads()).toBe(spare.lossAndGrads());
+    expect(Array.from(pairs.getGrads())).toEqual(Array.from(spare.getGrads()));
+    if (reg) expect(pairs.lastPenalty()).toBe(spare.lastPenalty());
+  });
+
+  it('the gradient norm of the last update: the f64 norm of its gradient, kept through a later lossAndGrads, clipped or not', async () => {
+    const norm = (g: Float32Array): number => Math.sqrt(g.reduce((s, x) => s + x * x, 0));
+    for (const clip of [null, 0.01]) {
+      const m = await Model.create({ cell: 'lstm', hidden: 8, seed: 4 });
+      m.setOptimizer({ kind: 'adam', lr: 0.01, clip });
+      m.loadBatch(randomStrings(10, 1, 20, 1));
+      m.lossAndGrads();
+      const expected = norm(m.getGrads()); // before step() clips them
+      m.step();
+      expect(m.lastGradNorm()).toBe(expected);
+      if (clip !== null) expect(norm(m.getGrads())).toBeCloseTo(clip, 6);
+      m.loadBatch(randomStrings(10, 1, 20, 2));
+      m.lossAndGrads(); // new gradients, no update: the norm is still the last update's
+      expect(norm(m.getGrads())).not.toBe(expected);
+      expect(m.lastGradNorm()).toBe(expected);
+    }
+  });
+
+  it('the core flags an update whose gradient holds a NaN or an infinity (the check behind "training diverged")', async () => {
+    const core = await Core.instantiate();
+    const ex = core.exports;
+    ex.create(0, 3); // 3 * 12 + 4 parameters: P is not a multiple of 8, so the check's tail runs too
+    const P = ex.paramCount();
+    for (const clip of [0, 1]) {
+      ex.setOptimizer(0, 0.01, 0.9, 0.999, 1e-8, clip);
+      for (const [at, bad] of [[null, 0], [0, NaN], [P - 1, Infinity], [17, -Infinity]] as const) {
+        const g = new Float32Array(ex.memory.buffer, ex.gradsPtr(), P);
+        g.fill(0.5);
+        if (at !== null) g[at] = bad;
+        ex.update();
+        expect(ex.lastGradsFinite()).toBe(at === null ? 1 : 0);
+        expect(Number.isFinite(ex.lastGradNorm())).toBe(at === null);
+      }
+    }
+  });
+});
+
 describe('inference', () => {
   it('streaming in chunks equals one whole pass, and a training reservation does not change inference, bit for bit', async () => {
     const a = await Model.create({ cell: 'lstm', hidden: 8, seed: 3 });

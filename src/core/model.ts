@@ -323,7 +323,7 @@ export class Model {
     const ex = this.core.exports;
     this.check('trainStep', this.core.call('trainStep', () => ex.trainStep(B)));
     const loss = ex.lastLoss();
-    if (!Number.isFinite(loss) || !Number.isFinite(ex.lastGradNorm())) {
+    if (!Number.isFinite(loss) || !ex.lastGradsFinite()) {
       throw new ParityError(`training diverged: the loss became ${loss}; try a smaller learning rate (--lr) or clipping (--clip 1)`);
     }
     return loss;

@@ -32,6 +32,7 @@ export interface CoreExports {
   inputStride(): number;
   groupCapacity(): number;
   lastGradNorm(): number;
+  lastGradsFinite(): number;
   lastLoss(): number;
   lastPenalty(): number;
   setRegularizers(noise: number, forget: number, seed: number): void;
