@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { train, evaluate, validateConfig, ParityError, randomStrings, DEFAULT_CONFIG, Model } from '../src/index.js';
 import { batchSourceForTest } from '../src/train/train.js';
+import { randomStringsFrom } from '../src/train/data.js';
+import { makeRng, type Rng } from '../src/core/rng.js';
 
 const FIXTURE = resolve(__dirname, 'fixtures/solved-lstm.json');
 
@@ -95,6 +97,34 @@ describe('train', () => {
     const more = await train({ seed: 2, steps: 1, untilSolved: false, evalEvery: 1 }, { init: first.model });
     expect(more.model.weightsHash()).not.toBe(first.model.weightsHash());
     await expect(train({ hidden: 9 }, { init: first.model })).rejects.toThrow(/hidden size 8.*hidden size 9/);
+  });
+});
+
+describe('random strings', () => {
+  /** The definition, plainly: a length from rng.int, then one draw per 32 bits, each read lowest bit first. */
+  const plain = (rng: Rng, count: number, lo: number, hi: number): string[] =>
+    Array.from({ length: count }, () => {
+      const length = rng.int(lo, hi);
+      let s = '';
+      let word = 0;
+      for (let t = 0; t < length; t++) {
+        if (t % 32 === 0) word = rng.nextU32();
+        s += (word >>> (t % 32)) & 1 ? '1' : '0';
+      }
+      return s;
+    });
+
+  it.each([
+    [100, 1, 20],
+    [1000, 50, 100],
+    [300, 1, 200], // short ones (the table) between long ones (the shared buffer), in order
+    [40, 60, 72], // lengths that are not whole bytes
+    [3, 400_000, 1_100_000], // longer than the shared buffer: each its own
+  ])('%i strings of %i..%i bits are the plain definition, draw for draw', (count, lo, hi) => {
+    const a = makeRng(7);
+    const b = makeRng(7);
+    expect(randomStringsFrom(a, count, lo, hi)).toEqual(plain(b, count, lo, hi));
+    expect(a.nextU32()).toBe(b.nextU32()); // the same number of draws
   });
 });
 
