@@ -158,10 +158,10 @@ describe.concurrent('bad input: exit 2, one "error:" line, no stack', () => {
 
 describe('errors that are not bad input', () => {
   // A preloaded module patches the library inside the CLI's own process, to make it fail the ways a bug or an
-  // exhausted engine would.
+  // exhausted engine would: the CLI bundles its own copy of the core, whose Model dist/cli/model.js exports.
   const patch = (body: string): string => {
     const file = p(`patch-${Math.random().toString(36).slice(2)}.mjs`);
-    writeFileSync(file, `import { Model } from ${JSON.stringify(pathToFileURL(resolve(__dirname, '../dist/index.js')).href)};\n${body}\n`);
+    writeFileSync(file, `import { Model } from ${JSON.stringify(pathToFileURL(resolve(__dirname, '../dist/cli/model.js')).href)};\n${body}\n`);
     return file;
   };
 
