@@ -124,7 +124,27 @@ export function adamUpdate(): void {
   const eps = f32x4.splat(EPS);
   const bc2sqrt = f32x4.splat(<f32>Math.sqrt(bc2));
   const negStep = f32x4.splat(<f32>(-<f64>LR / bc1));
-  for (let k = 0; k < P4; k += 4) {
+  // Two vectors per pass: one per pass ran at half the speed in V8's code (H 8: 0.69 against 0.34 us an update),
+  // four were no faster than two. The same operations on every lane.
+  let k = 0;
+  for (; k + 8 <= P4; k += 8) {
+    const o = <usize>k << 2;
+    const g0 = v128.load(GRADS + o);
+    const g1 = v128.load(GRADS + o, 16);
+    const m0 = f32x4.add(f32x4.mul(v128.load(ADAM_M + o), b1), f32x4.mul(omb1, g0));
+    const m1 = f32x4.add(f32x4.mul(v128.load(ADAM_M + o, 16), b1), f32x4.mul(omb1, g1));
+    const v0 = f32x4.add(f32x4.mul(v128.load(ADAM_V + o), b2), f32x4.mul(f32x4.mul(omb2, g0), g0));
+    const v1 = f32x4.add(f32x4.mul(v128.load(ADAM_V + o, 16), b2), f32x4.mul(f32x4.mul(omb2, g1), g1));
+    const d0 = f32x4.add(f32x4.div(f32x4.sqrt(v0), bc2sqrt), eps);
+    const d1 = f32x4.add(f32x4.div(f32x4.sqrt(v1), bc2sqrt), eps);
+    v128.store(ADAM_M + o, m0);
+    v128.store(ADAM_M + o, m1, 16);
+    v128.store(ADAM_V + o, v0);
+    v128.store(ADAM_V + o, v1, 16);
+    v128.store(PARAMS + o, f32x4.add(v128.load(PARAMS + o), f32x4.div(f32x4.mul(negStep, m0), d0)));
+    v128.store(PARAMS + o, f32x4.add(v128.load(PARAMS + o, 16), f32x4.div(f32x4.mul(negStep, m1), d1)), 16);
+  }
+  for (; k < P4; k += 4) {
     const o = <usize>k << 2;
     const g = v128.load(GRADS + o);
     const m = f32x4.add(f32x4.mul(v128.load(ADAM_M + o), b1), f32x4.mul(omb1, g));
