@@ -30,28 +30,84 @@ export function restartNoise(): void {
   PENALTY = 0;
 }
 
+/** The next state of the xorshift32 stream (13, 17, 5). */
 // @ts-ignore: decorator
-@inline function uniform(): f32 {
-  let x = STATE;
+@inline function next(x: u32): u32 {
   x ^= x << 13;
   x ^= x >> 17;
   x ^= x << 5;
-  STATE = x;
-  return <f32>(x >> 8) * (<f32>2 / <f32>16777216) - <f32>1; // [-1, 1), 24 bits
+  return x;
 }
 
-/** Adds the state noise to v128[H] h and c in place (all four lanes; lanes past a string's end carry no gradient). */
+/** Four draws x0..x3 as the lanes of a vector. */
+// @ts-ignore: decorator
+@inline function lanes(x0: u32, x1: u32, x2: u32, x3: u32): v128 {
+  let bits = i32x4.splat(x0);
+  bits = i32x4.replace_lane(bits, 1, x1);
+  bits = i32x4.replace_lane(bits, 2, x2);
+  return i32x4.replace_lane(bits, 3, x3);
+}
+
+/** u = (x >> 8) * 2^-23 - 1 in each lane: uniform on [-1, 1) with 24 bits (x >> 8 < 2^24 is exact as a float). */
+// @ts-ignore: decorator
+@inline function uniform4(bits: v128): v128 {
+  return f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(bits, 8)), f32x4.splat(<f32>2 / <f32>16777216)), f32x4.splat(1));
+}
+
+// The stream is linear over GF(2): xorshift's state after n draws is a 32x32 bit matrix times the state now. A step
+// draws 4H numbers for h, then 4H for c; JUMP holds the matrix of 4H draws (column j: the state 4H draws after
+// 1 << j), so c's chain can start at once, beside h's, instead of after it: the draws are one chain of dependent
+// shifts each, which is what the noise waited on.
+const JUMP: usize = memory.data(32 * 4, 16);
+let JUMP_H: i32 = -1; // the H JUMP was made for
+
+function makeJump(): void {
+  for (let j = 0; j < 32; j++) {
+    let x = <u32>1 << j;
+    for (let k = 0; k < 4 * H; k++) x = next(x);
+    store<u32>(JUMP + (<usize>j << 2), x);
+  }
+  JUMP_H = H;
+}
+
+/** The state 4H draws after x: the XOR of JUMP's columns at x's set bits, four columns at a time. */
+// @ts-ignore: decorator
+@inline function jump(x: u32): u32 {
+  const v = i32x4.splat(x);
+  let acc = i32x4.splat(0);
+  let bit = i32x4(1, 2, 4, 8);
+  for (let j: usize = 0; j < 128; j += 16) {
+    acc = v128.xor(acc, v128.and(v128.load(JUMP + j), i32x4.ne(v128.and(v, bit), i32x4.splat(0))));
+    bit = i32x4.shl(bit, 4);
+  }
+  return <u32>(i32x4.extract_lane(acc, 0) ^ i32x4.extract_lane(acc, 1) ^ i32x4.extract_lane(acc, 2) ^ i32x4.extract_lane(acc, 3));
+}
+
+/**
+ * Adds the state noise to v128[H] h and c in place (all four lanes; lanes past a string's end carry no gradient):
+ * NOISE sqrt 3 times the stream's next 4H draws to h's floats in order, then the next 4H to c's.
+ */
 export function addStateNoise(h: usize, c: usize): void {
-  const a = NOISE * <f32>1.7320508;
-  const n = (<usize>H) << 2; // f32s in v128[H]
-  for (let i: usize = 0; i < n; i++) {
-    const p = h + (i << 2);
-    store<f32>(p, load<f32>(p) + a * uniform());
+  if (JUMP_H != H) makeJump();
+  const a = f32x4.splat(NOISE * <f32>1.7320508);
+  let xh = STATE;
+  let xc = jump(xh);
+  const end = h + (<usize>H << 4);
+  const dc = c - h;
+  for (let p = h; p < end; p += 16) {
+    // the chains stay scalar: a draw read back from a vector lane would add its latency to every next draw
+    const h0 = next(xh);
+    const c0 = next(xc);
+    const h1 = next(h0);
+    const c1 = next(c0);
+    const h2 = next(h1);
+    const c2 = next(c1);
+    xh = next(h2);
+    xc = next(c2);
+    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(a, uniform4(lanes(h0, h1, h2, xh)))));
+    v128.store(p + dc, f32x4.add(v128.load(p + dc), f32x4.mul(a, uniform4(lanes(c0, c1, c2, xc)))));
   }
-  for (let i: usize = 0; i < n; i++) {
-    const p = c + (i << 2);
-    store<f32>(p, load<f32>(p) + a * uniform());
-  }
+  STATE = xc;
 }
 
 /** Where penaltyWeights leaves a step's per-lane weights (a v128). */

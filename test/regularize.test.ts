@@ -7,6 +7,7 @@ import { Model } from '../src/core/model.js';
 import { ParityError } from '../src/core/errors.js';
 import { refLossAndGrads } from '../src/core/reference.js';
 import { randomStrings } from '../src/index.js';
+import { Core } from '../src/core/wasm.js';
 
 function worstGap(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number): number {
   let worst = 0;
@@ -115,3 +116,49 @@ describe('state noise', () => {
     expect(() => gru.setRegularizers({})).not.toThrow();
   });
 });
+
+describe('state noise, draw by draw', () => {
+  // With every weight zero each gate is sigmoid(0) = 0.5 or tanh(0) = 0, so after a string's two steps h is exactly
+  // 0.5 tanh(0.5 n_c) + n_h, where n_c is the noise on c after the first step and n_h the noise on h after the
+  // second: the logit, with linear.weight picking one unit, shows which draws of the stream each float got. The
+  // stream, plainly: xorshift32 (13, 17, 5) from the seed; a step draws 4H numbers for h (unit j, lane s at
+  // 4j + s), then 4H for c; a draw x adds NOISE sqrt 3 ((x >> 8) 2^-23 - 1) in float32.
+  it.each([3, 8])('H=%i: every float of h and c gets its own draw of the stream, in order', async (H) => {
+    const seed = 12345;
+    const noise = 0.1;
+    const draws: number[] = [];
+    let x = seed;
+    for (let k = 0; k < 16 * H; k++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      draws.push(x);
+    }
+    const f = Math.fround;
+    const a = f(f(noise) * f(1.7320508));
+    const n = (d: number): number => f(a * f(f((d >>> 8) * 2 ** -23) - 1));
+    const core = await Core.instantiate();
+    const ex = core.exports;
+    expect(ex.create(0, H)).toBe(0);
+    expect(ex.reserve(4, 2, 1)).toBe(0);
+    ex.setRegularizers(noise, 0, seed);
+    const i32 = new Int32Array(ex.memory.buffer);
+    const f32 = new Float32Array(ex.memory.buffer);
+    for (let s = 0; s < 4; s++) i32[(ex.lengthsPtr() >> 2) + s] = 2; // four strings "00": the inputs stay 0
+    const lw = ex.tensorOffset(4);
+    for (let j = 0; j < H; j++) {
+      const params = new Float32Array(ex.memory.buffer, ex.paramsPtr(), ex.paramCount());
+      params.fill(0);
+      params[lw + j] = 1;
+      expect(ex.lossAndGrads(4)).toBe(0);
+      for (let s = 0; s < 4; s++) {
+        const nc = n(draws[4 * H + 4 * j + s]); // step 1's c
+        const nh = n(draws[8 * H + 4 * j + s]); // step 2's h
+        const expected = 0.5 * Math.tanh(f(0.5 * nc)) + nh;
+        expect(Math.abs(f32[(ex.logitsPtr() >> 2) + s] - expected)).toBeLessThan(1e-6);
+      }
+    }
+  });
+});
+
