@@ -13,7 +13,7 @@
 import {
   CELL, CELL_LSTM, CELL_GRU, H, P, P4, NG, TCAP, TRAIN_READY, PARAMS, GRADS, LENGTHS, TARGETS, LOGITS, X, HFINAL, STATE_H,
   STATE_C, DH, DC, DHP, DH2, DC2, DHP2, ZEROS, Z, O_WIH, O_WHH, O_BIH, O_BHH, O_LW, O_LB, DLOGITS, BLK_BYTES, OFF_H, OFF_C,
-  OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, SLOTS, layoutModel, layoutBatch, batchBytes, cacheAt, useBlock, xAt, groupVec,
+  OFF_TC, OFF_HN, OFF_DZ, OFF_DZX, OK, NOT_LAID_OUT, SLOTS, PENB, layoutModel, layoutBatch, batchBytes, cacheAt, useBlock, xAt, groupVec,
   layoutInference, inferenceBytes, selectBatch,
 } from './layout';
 import { affineForward, affineBackward, affineBackward2, affineWeightGrads, reduceAccumulators, clearAccumulators, refreshBiasSum } from './affine';
@@ -22,7 +22,9 @@ import { rnnForward, rnnBackward } from './rnn';
 import { gruForward, gruBackward } from './gru';
 import { headForward, headBackward, headDlogits } from './head';
 import { configure, resetOptimizer, clearNorm, clipGradients, adamUpdate, sgdUpdate, gradNorm, gradsFinite, OPT, OPT_ADAM } from './adam';
-import { setRegularizers, restartNoise, addStateNoise, forgetPenalty, PEN_W, NOISE, FORGET, PENALTY } from './regularize';
+import {
+  setRegularizers, restartNoise, addStateNoise, forgetPenalty, addPenalty, noiseState, setNoiseState, jump, PEN_W, NOISE, FORGET, PENALTY,
+} from './regularize';
 export { applyActivation } from './activations';
 
 // ---- model and batch lifetime --------------------------------------------------------------------------------
@@ -201,7 +203,23 @@ function captureFromCache(g: i32, T: i32): void {
   return min(groupLength(g), TCAP);
 }
 
-/** One training forward step t of group g (regularisers included), kept in the cache. */
+/**
+ * The regularisers after the forward step t of group g (its block in the cache): the forget-gate penalty's value,
+ * added to PENALTY (slot < 0) or kept in PENB[slot] to be added later, and the state noise on h and c from the
+ * stream state x. Returns the stream's state after the step's draws.
+ */
+function regularize(g: i32, t: i32, x: u32, slot: i32): u32 {
+  const blk = cacheAt(g, t);
+  if (FORGET != 0) {
+    penaltyWeights(g, t, 1);
+    const v = forgetPenalty(blk);
+    if (slot < 0) addPenalty(v);
+    else store<f64>(PENB + (<usize>slot << 3), v);
+  }
+  return NOISE != 0 ? addStateNoise(blk + OFF_H, blk + OFF_C, x) : x;
+}
+
+/** One training forward step t of group g, kept in the cache (without the LSTM's regularisers). */
 function forwardStep(g: i32, t: i32): void {
   const blk = cacheAt(g, t);
   const prev: usize = t == 0 ? 0 : cacheAt(g, t - 1);
@@ -209,11 +227,6 @@ function forwardStep(g: i32, t: i32): void {
   if (CELL == CELL_LSTM) {
     const cPrev = t == 0 ? ZEROS : prev + OFF_C;
     lstmForward(blk + OFF_H, blk + OFF_C, blk + OFF_TC, blk, xAt(g, t), hPrev, cPrev);
-    if (FORGET != 0) {
-      penaltyWeights(g, t, 1);
-      forgetPenalty(blk);
-    }
-    if (NOISE != 0) addStateNoise(blk + OFF_H, blk + OFF_C);
   } else if (CELL == CELL_GRU) {
     gruForward(blk + OFF_H, blk, blk + OFF_HN, xAt(g, t), hPrev, true);
   } else {
@@ -222,7 +235,7 @@ function forwardStep(g: i32, t: i32): void {
   }
 }
 
-/** LSTM forward step ta of group a and step tb of group b together (lstmForward2; no regularisers). */
+/** LSTM forward step ta of group a and step tb of group b together (lstmForward2). */
 function forwardStep2(a: i32, ta: i32, b: i32, tb: i32): void {
   const blkA = cacheAt(a, ta);
   const blkB = cacheAt(b, tb);
@@ -238,32 +251,57 @@ function forwardStep2(a: i32, ta: i32, b: i32, tb: i32): void {
 
 /**
  * Training forward pass of the block of n groups from `first`, every step kept in the cache, and each string's
- * final h into HFINAL. The LSTM without regularisers runs streams A and B together (forwardStep2); otherwise the
- * groups run one after the other, in order, which keeps the noise stream's and the penalty's order.
+ * final h into HFINAL. The LSTM runs streams A and B together (forwardStep2). Its regularisers keep the order they
+ * have group after group: B draws its noise from where the stream stands after A's last step (jump), and B's
+ * penalty values wait in PENB until A's are added. The other cells run the groups one after the other.
  */
 function forwardBlock(first: i32, n: i32): void {
   const last = first + n - 1;
-  if (CELL == CELL_LSTM && FORGET == 0 && NOISE == 0 && n > 1) {
+  const regs = FORGET != 0 || NOISE != 0;
+  if (CELL == CELL_LSTM && n > 1) {
     let ta = 0;
     const Ta = stepsOf(first);
     let b = first + 1;
     let tb = 0;
     let Tb = stepsOf(b);
+    let xa = noiseState();
+    let xb = NOISE != 0 ? jump(xa, <u64>Ta * <u64>(H << 3)) : xa; // 8H draws a step
+    let kb = 0; // B's steps so far: its penalty slots
     for (;;) {
       if (tb == Tb && b < last) {
         b++;
         tb = 0;
         Tb = stepsOf(b);
       }
-      if (ta < Ta && tb < Tb) forwardStep2(first, ta++, b, tb++);
-      else if (ta < Ta) forwardStep(first, ta++);
-      else if (tb < Tb) forwardStep(b, tb++);
-      else break;
+      if (ta < Ta && tb < Tb) {
+        forwardStep2(first, ta, b, tb);
+        if (regs) {
+          xa = regularize(first, ta, xa, -1);
+          xb = regularize(b, tb, xb, kb);
+        }
+        ta++;
+        tb++;
+        kb++;
+      } else if (ta < Ta) {
+        forwardStep(first, ta);
+        if (regs) xa = regularize(first, ta, xa, -1);
+        ta++;
+      } else if (tb < Tb) {
+        forwardStep(b, tb);
+        if (regs) xb = regularize(b, tb, xb, kb);
+        tb++;
+        kb++;
+      } else break;
     }
+    if (FORGET != 0) for (let k = 0; k < kb; k++) addPenalty(load<f64>(PENB + (<usize>k << 3)));
+    setNoiseState(xb);
   } else {
     for (let g = first; g <= last; g++) {
       const T = stepsOf(g);
-      for (let t = 0; t < T; t++) forwardStep(g, t);
+      for (let t = 0; t < T; t++) {
+        forwardStep(g, t);
+        if (regs && CELL == CELL_LSTM) setNoiseState(regularize(g, t, noiseState(), -1));
+      }
     }
   }
   for (let g = first; g <= last; g++) captureFromCache(g, stepsOf(g));

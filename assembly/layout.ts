@@ -21,6 +21,8 @@
 //           once it has read them (LSTM, GRU), so the weight gradients can be summed afterwards as one blocked
 //           product. The GRU's n row has two: dz_h = dn_pre * r for its recurrent part (over n) and dz_x = dn_pre
 //           for its input part (over hn).
+//   PENB    f64[SLOTS][TCAP]            the forget-gate penalty's value at each step of a block's stream B, added
+//                                       after stream A's (index.ts), in the order of the groups (training only)
 //   HFINAL  v128[NG][H]                 each string's hidden state at its own last bit
 //   STATE_H, STATE_C v128[NG][H]        running state for streamed inference
 //   work:   DH, DC, DHP, ZEROS, TC v128[H]; Z v128[2GH] (streamed inference: the LSTM's gates of two groups at Z
@@ -75,6 +77,7 @@ export let DLOGITS: usize = 0;
 export let X: usize = 0;
 export let CACHE: usize = 0;
 export let SLOTS: i32 = 0; // cache slots: the most groups a block may hold
+export let PENB: usize = 0;
 let CACHE_FIRST: i32 = 0; // the first group of the block the cache holds (slot 0)
 export let HFINAL: usize = 0;
 export let STATE_H: usize = 0;
@@ -219,6 +222,7 @@ function walkBatch(base: usize, groups: i32, steps: i32, slots: i32, commit: boo
   const x = p; p += gt << 4;
   const cache = p;
   p += <u64>slots * <u64>steps * <u64>BLK_BYTES;
+  const penb = p; p += (<u64>slots * <u64>steps) << 3;
   const hfinal = p; p += <u64>groups * hv;
   const stateH = p; p += <u64>groups * hv;
   const stateC = p; p += <u64>groups * hv;
@@ -239,6 +243,7 @@ function walkBatch(base: usize, groups: i32, steps: i32, slots: i32, commit: boo
     X = <usize>x;
     CACHE = <usize>cache;
     SLOTS = slots;
+    PENB = <usize>penb;
     HFINAL = <usize>hfinal;
     STATE_H = <usize>stateH;
     STATE_C = <usize>stateC;
