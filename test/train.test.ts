@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { train, evaluate, validateConfig, ParityError, randomStrings, DEFAULT_CONFIG, Model } from '../src/index.js';
 import { batchSourceForTest } from '../src/train/train.js';
 import { randomStringsFrom } from '../src/train/data.js';
-import { makeRng, type Rng } from '../src/core/rng.js';
+import { makeRng, streamSeed, type Rng } from '../src/core/rng.js';
+import { HARDEN, HARDEN_STREAM, hardeningBatch } from '../src/train/harden.js';
 
 const FIXTURE = resolve(__dirname, 'fixtures/solved-lstm.json');
 
@@ -125,6 +126,30 @@ describe('random strings', () => {
     const b = makeRng(7);
     expect(randomStringsFrom(a, count, lo, hi)).toEqual(plain(b, count, lo, hi));
     expect(a.nextU32()).toBe(b.nextU32()); // the same number of draws
+  });
+});
+
+describe('hardening batches', () => {
+  it("are the plain definition, draw for draw: a length, then a run pattern or bits of one density", () => {
+    const plain = (seed: number, step: number, batch: number): string[] => {
+      const rng = makeRng(streamSeed(streamSeed(seed, HARDEN_STREAM), step));
+      return Array.from({ length: batch }, () => {
+        const len = rng.int(1, HARDEN.maxLen);
+        if (rng.float() < HARDEN.runShare) {
+          const kind = rng.int(0, 2);
+          const a = rng.int(0, len - 1);
+          const bits = Array.from({ length: len }, (_, t) => (kind === 0 ? t === 0 : kind === 1 ? t <= a : t === a));
+          return bits.map((b) => (b ? '1' : '0')).join('');
+        }
+        const p = HARDEN.densities[rng.int(0, HARDEN.densities.length - 1)];
+        return Array.from({ length: len }, () => ((rng.nextU32() >>> 8) / 16777216 < Math.floor(p * 16777216) / 16777216 ? '1' : '0')).join('');
+      });
+    };
+    for (const [seed, step, batch] of [[1, 1, HARDEN.batch], [4, 777, HARDEN.batch], [9, 3, 1], [2, 5, 100]]) {
+      const got = hardeningBatch(seed, step, batch);
+      expect(got).toEqual(plain(seed, step, batch));
+      expect(hardeningBatch(seed, step + 1, batch)).not.toEqual(got);
+    }
   });
 });
 

@@ -35,11 +35,10 @@ export const HARDEN = Object.freeze({
 });
 
 
-function densityString(rng: Rng, len: number, p: number): string {
+/** Writes len bits of density p at bytes[at ..] as '0'/'1', one draw per bit. */
+function densityBits(rng: Rng, bytes: Uint8Array, at: number, len: number, p: number): void {
   const threshold = Math.floor(p * 16777216);
-  let s = '';
-  for (let t = 0; t < len; t++) s += (rng.nextU32() >>> 8) < threshold ? '1' : '0';
-  return s;
+  for (let t = 0; t < len; t++) bytes[at + t] = (rng.nextU32() >>> 8) < threshold ? 49 : 48;
 }
 
 function runString(rng: Rng, len: number): string {
@@ -50,19 +49,32 @@ function runString(rng: Rng, len: number): string {
   return '0'.repeat(a) + '1' + '0'.repeat(len - a - 1);
 }
 
+const latin1 = new TextDecoder('latin1');
+
 /**
  * The batch of `step` (1-based) for `seed`: a pure function of both, so a phase can be replayed or resumed.
  * Each string: length uniform in 1..maxLen, then a run pattern (runShare) or bits of one density from the list.
+ * The density strings are written as bytes into one buffer, decoded once and sliced: built a character at a time
+ * they were most of the phase's JavaScript (the strings, then flattening them to read their bits).
  */
 export function hardeningBatch(seed: number, step: number, batch: number = HARDEN.batch): string[] {
   const rng = makeRng(streamSeed(streamSeed(seed, HARDEN_STREAM), step));
-  const out: string[] = [];
+  const bytes = new Uint8Array(batch * HARDEN.maxLen);
+  const runs: (string | null)[] = [];
+  const cuts: number[] = []; // each density string's end in bytes
+  let used = 0;
   for (let i = 0; i < batch; i++) {
     const len = rng.int(1, HARDEN.maxLen);
-    if (rng.float() < HARDEN.runShare) out.push(runString(rng, len));
-    else out.push(densityString(rng, len, HARDEN.densities[rng.int(0, HARDEN.densities.length - 1)]));
+    if (rng.float() < HARDEN.runShare) runs.push(runString(rng, len));
+    else {
+      densityBits(rng, bytes, used, len, HARDEN.densities[rng.int(0, HARDEN.densities.length - 1)]);
+      used += len;
+      runs.push(null);
+    }
+    cuts.push(used);
   }
-  return out;
+  const text = latin1.decode(bytes.subarray(0, used));
+  return runs.map((r, i) => r ?? text.slice(i === 0 ? 0 : cuts[i - 1], cuts[i]));
 }
 
 /** A batch source for train({ batches }). */
