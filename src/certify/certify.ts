@@ -8,7 +8,7 @@
 import { type Model } from '../core/model.js';
 import { parity } from '../core/bits.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { cellParams, ERROR, NOT_COVERED, step64, type CellParams } from './cells.js';
+import { cellParams, ERROR, NOT_COVERED, step64, step64Into, type CellParams } from './cells.js';
 import { type Form, pointForm, regionForm, stepForm, readoutBounds, neededRadii } from './zonotope.js';
 import { symmetricEigen } from './linalg.js';
 import { CERT_FORMAT, classIndex, type Certificate, type Region } from './certificate.js';
@@ -90,7 +90,9 @@ interface Cls {
 
 /** float64 states of long strings at six densities, each with the bits that led to it (the last 30 of them). */
 interface Samples {
-  states: Float64Array[];
+  /** State q at states[q n .. q n + n). */
+  states: Float64Array;
+  count: number;
   codes: Uint32Array;
   parities: Uint8Array;
   /** Position in its string (1-based): a class of suffix k only takes states with t > k. */
@@ -99,21 +101,24 @@ interface Samples {
 
 /** The same for every attempt (its stream does not depend on k), so certify runs it once. */
 function samples(P: CellParams, seed: number): Samples {
-  const out: Samples = { states: [], codes: new Uint32Array(180 * 300), parities: new Uint8Array(180 * 300), t: new Uint16Array(180 * 300) };
+  const total = 180 * 300;
+  const n = P.n;
+  const out: Samples = { states: new Float64Array(total * n), count: 0, codes: new Uint32Array(total), parities: new Uint8Array(total), t: new Uint16Array(total) };
   const rng = makeRng(streamSeed(seed, 34));
+  const s = new Float64Array(n);
   for (const p of [0.5, 0.5, 0.1, 0.02, 0.9, 0.98]) {
     for (let i = 0; i < 30; i++) {
-      let s: Float64Array = new Float64Array(P.n);
+      s.fill(0);
       let code = 0;
       let par = 0;
       const th = Math.floor(p * 16777216);
       for (let t = 1; t <= 300; t++) {
         const x = rng.nextU32() >>> 8 < th ? 1 : 0;
-        s = step64(P, s, x);
+        step64Into(P, s, x, s);
         code = ((code << 1) | x) & 0x3fffffff;
         par ^= x;
-        const q = out.states.length;
-        out.states.push(s);
+        const q = out.count++;
+        out.states.set(s, q * n);
         out.codes[q] = code;
         out.parities[q] = par;
         out.t[q] = t;
@@ -130,18 +135,22 @@ function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }
   const sum = Array.from({ length: N }, () => new Float64Array(n));
   const cov = Array.from({ length: N }, () => new Float64Array(n * n));
   const cnt = new Float64Array(N);
-  const add = (cls: number, s: ArrayLike<number>): void => {
+  // Only the upper triangle is summed (s_i s_j and s_j s_i are the same float64 product, added in the same order),
+  // then mirrored.
+  const add = (cls: number, s: Float64Array, o: number): void => {
     cnt[cls]++;
     const m = sum[cls];
     const C = cov[cls];
     for (let i = 0; i < n; i++) {
-      m[i] += s[i];
-      for (let j = 0; j < n; j++) C[i * n + j] += s[i] * s[j];
+      const si = s[o + i];
+      m[i] += si;
+      for (let j = i, ij = i * n + i; j < n; j++, ij++) C[ij] += si * s[o + j];
     }
   };
-  for (const b of base) add(b.cls, b.s);
+  for (const b of base) add(b.cls, b.s, 0);
   const mask = (1 << k) - 1;
-  for (let q = 0; q < seen.states.length; q++) if (seen.t[q] > k) add(classIndex(seen.parities[q], seen.codes[q] & mask, k), seen.states[q]);
+  for (let q = 0; q < seen.count; q++) if (seen.t[q] > k) add(classIndex(seen.parities[q], seen.codes[q] & mask, k), seen.states, q * n);
+  for (const C of cov) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) C[i * n + j] = C[j * n + i];
   return sum.map((m, cls) => {
     const c = cnt[cls] || 1;
     const center = m.map((v) => v / c);
@@ -150,17 +159,15 @@ function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }
   });
 }
 
-/** A^T B for row-major n x n matrices. */
-function matmulT(A: Float64Array, B: Float64Array, n: number): Float64Array {
-  const C = new Float64Array(n * n);
+/** C[co ..] += A^T B[bo ..] for row-major n x n matrices (C zero there on entry: the product). */
+function matmulT(A: Float64Array, B: Float64Array, bo: number, n: number, C: Float64Array, co: number): void {
   for (let l = 0; l < n; l++) {
     for (let i = 0; i < n; i++) {
       const a = A[l * n + i];
       if (a === 0) continue;
-      for (let j = 0; j < n; j++) C[i * n + j] += a * B[l * n + j];
+      for (let j = 0; j < n; j++) C[co + i * n + j] += a * B[bo + l * n + j];
     }
   }
-  return C;
 }
 
 /**
@@ -173,64 +180,74 @@ function matmulT(A: Float64Array, B: Float64Array, n: number): Float64Array {
  */
 function linearGrowth(P: CellParams, k: number, m: number, shape: Cls[]): number {
   const n = P.n;
+  const nn = n * n;
   const N = 2 << k;
   const mask = (1 << k) - 1;
-  const trans: { s: number; t: number; M: Float64Array }[] = [];
   const W = 1 << m;
   const eps = 1e-7;
+  // Transition q = src W + w: from class src to class tgt[q], its matrix |V_t^T J_w V_s| at M[q nn .. q nn + nn).
+  const tgt = new Int32Array(N * W);
+  const M = new Float64Array(N * W * nn);
   // JV[w] column a = (F_w(centre + eps v_a) - F_w(centre)) / eps: the word map's Jacobian times the source axes,
-  // by forward differences along the word tree (a heuristic's input: 1e-7 relative is plenty).
-  const JV = Array.from({ length: W }, () => new Float64Array(n * n));
-  const ends = new Array<Float64Array>(W);
+  // by forward differences along the word tree (a heuristic's input: 1e-7 relative is plenty). The tree's states
+  // live in one buffer per depth, its leaves in ends (word w at w n), the centre's own leaves in mid.
+  const JV = new Float64Array(W * nn);
+  const ends = new Float64Array(W * n);
+  const mid = new Float64Array(W * n);
+  const level = Array.from({ length: m + 1 }, () => new Float64Array(n));
   const leaves = (s: Float64Array, word: number, d: number): void => {
     if (d === m) {
-      ends[word] = s;
+      ends.set(s, word * n);
       return;
     }
-    for (let x = 0; x <= 1; x++) leaves(step64(P, s, x), (word << 1) | x, d + 1);
+    for (let x = 0; x <= 1; x++) leaves(step64Into(P, s, x, level[d + 1]), (word << 1) | x, d + 1);
   };
-  const mid = new Array<Float64Array>(W);
+  const sp = new Float64Array(n);
   for (let src = 0; src < N; src++) {
     const { center, basis } = shape[src];
     leaves(center, 0, 0);
-    for (let w = 0; w < W; w++) mid[w] = ends[w];
+    mid.set(ends);
     for (let a = 0; a < n; a++) {
-      const sp = Float64Array.from(center);
+      sp.set(center);
       for (let i = 0; i < n; i++) sp[i] += eps * basis[i * n + a];
       leaves(sp, 0, 0);
-      for (let w = 0; w < W; w++) for (let i = 0; i < n; i++) JV[w][i * n + a] = (ends[w][i] - mid[w][i]) / eps;
+      for (let w = 0; w < W; w++) for (let i = 0; i < n; i++) JV[w * nn + i * n + a] = (ends[w * n + i] - mid[w * n + i]) / eps;
     }
     for (let w = 0; w < W; w++) {
       let wpar = 0;
       for (let v = w; v; v >>= 1) wpar ^= v & 1;
+      const q = src * W + w;
       const t = classIndex((src >> k) ^ wpar, (((src & mask) << m) | w) & mask, k);
-      const M = matmulT(shape[t].basis, JV[w], n);
-      for (let q = 0; q < M.length; q++) M[q] = Math.abs(M[q]);
-      trans.push({ s: src, t, M });
+      tgt[q] = t;
+      matmulT(shape[t].basis, JV, w * nn, n, M, q * nn);
     }
   }
-  let r = Array.from({ length: N }, () => new Float64Array(n).fill(1));
+  for (let q = 0; q < M.length; q++) M[q] = Math.abs(M[q]);
+  // The radii of class c at r[c n .. c n + n), the next round's in next (both flat, swapped each round).
+  let r = new Float64Array(N * n).fill(1);
+  let next = new Float64Array(N * n);
   // The rate of a max-linear iteration settles within a few dozen rounds; stop once it agrees to 1e-3 five times.
   let rate = 0;
   let steady = 0;
   for (let it = 0; it < 80 && steady < 5; it++) {
-    const next = Array.from({ length: N }, () => new Float64Array(n));
-    for (const { s, t, M } of trans) {
-      const rs = r[s];
-      const rt = next[t];
+    next.fill(0);
+    for (let q = 0; q < N * W; q++) {
+      const rs = ((q / W) | 0) * n;
+      const rt = tgt[q] * n;
+      const mo = q * nn;
       for (let i = 0; i < n; i++) {
         let v = 0;
-        for (let j = 0; j < n; j++) v += M[i * n + j] * rs[j];
-        if (v > rt[i]) rt[i] = v;
+        for (let j = 0; j < n; j++) v += M[mo + i * n + j] * r[rs + j];
+        if (v > next[rt + i]) next[rt + i] = v;
       }
     }
     let top = 0;
-    for (const v of next) for (const x of v) if (x > top) top = x;
+    for (let i = 0; i < next.length; i++) if (next[i] > top) top = next[i];
     if (!(top > 0)) return 0;
     steady = Math.abs(top - rate) <= 1e-3 * top ? steady + 1 : 0;
     rate = top;
-    for (const v of next) for (let i = 0; i < n; i++) v[i] /= top;
-    r = next;
+    for (let i = 0; i < next.length; i++) next[i] /= top;
+    [r, next] = [next, r];
   }
   return rate;
 }

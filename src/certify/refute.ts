@@ -5,7 +5,7 @@
 import { type Model } from '../core/model.js';
 import { parity } from '../core/bits.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { cellParams, readout64, run64, step64, type CellParams } from './cells.js';
+import { cellParams, readout64, run64, step64Into, type CellParams } from './cells.js';
 
 export interface Counterexample {
   bits: string;
@@ -54,15 +54,17 @@ function allStrings(maxLen: number): string[] {
 
 /** Lengths n where the float64 orbit of `prefix` + bit^n reads the wrong parity (at most a few, earliest first). */
 function orbitCandidates(P: CellParams, prefix: string, bit: number, max: number): number[] {
-  let s = run64(P, prefix);
+  // The state and the two before it, in three buffers that take turns (no array per step).
+  let s: Float64Array = run64(P, prefix);
   const p0 = parity(prefix);
   const out: number[] = [];
-  let back1 = s;
-  let back2 = s;
+  let back1: Float64Array = Float64Array.from(s);
+  let back2: Float64Array = Float64Array.from(s);
   for (let n = 1; n <= max && out.length < 3; n++) {
+    const free = back2;
     back2 = back1;
     back1 = s;
-    s = step64(P, s, bit);
+    s = step64Into(P, back1, bit, free);
     // A fixed point (input 0) or a 2-cycle (input 1) reached in float64: the read-out repeats from here on.
     let moved = 0;
     for (let i = 0; i < s.length; i++) moved = Math.max(moved, Math.abs(s[i] - back2[i]));
