@@ -355,16 +355,18 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   const queued: number[] = [];
   const queue: number[] = [];
   let worst = 0;
-  const place = (cls: number, f: Form): void => {
+  /** Places f in a slice of class cls (growing it as needed); writes what f needs of it at need[off ..], returns it. */
+  const place = (cls: number, f: Form, need: Float64Array, off: number): number => {
     const j = sliceOf(cls, f.c);
     const t = slices[j];
-    const need = neededRadii(f, t.center, t.basis);
+    neededRadii(f, t.center, t.basis, need, off);
     let grew = !t.live;
     t.live = true;
     for (let d = 0; d < n; d++) {
-      if (need[d] * ROOM > t.radii[d]) {
-        worst = Math.max(worst, (need[d] * ROOM) / (t.radii[d] || 1e-300));
-        t.radii[d] = Math.max(need[d] * ROOM * SLACK, FLOOR);
+      const nd = need[off + d];
+      if (nd * ROOM > t.radii[d]) {
+        worst = Math.max(worst, (nd * ROOM) / (t.radii[d] || 1e-300));
+        t.radii[d] = Math.max(nd * ROOM * SLACK, FLOOR);
         grew = true;
       }
     }
@@ -377,9 +379,21 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
       queued[j] = 1;
       queue.push(j);
     }
+    return j;
   };
   let diverged = 0;
-  for (const b of base) place(b.cls, b.f);
+  // What each image needs of the slice it was placed in, kept for the final pass: a slice's last propagation ran
+  // with its final radii (a slice that grows is queued again), and a need depends only on the image and the slice's
+  // centre and axes, never on its radii. So where a class has a single slice, the final pass can read the need
+  // instead of enclosing the image again. Kept for the base, and for each slice propagated as one piece (word w's
+  // image at w n, its slice in leafSlice); leafNeed[i] is null for a slice cut into pieces.
+  const W = 1 << m;
+  const baseNeed = new Float64Array(base.length * n);
+  const baseSlice = new Int32Array(base.length);
+  const leafNeed: (Float64Array | null)[] = [];
+  const leafSlice: (Int32Array | null)[] = [];
+  const scratchNeed = new Float64Array(n);
+  for (let b = 0; b < base.length; b++) baseSlice[b] = place(base[b].cls, base[b].f, baseNeed, b * n);
   // 3. The worklist: re-check a slice whenever its radii grew.
   let rounds = 0;
   while (queue.length) {
@@ -391,9 +405,19 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     const src = slices[i];
     const p = src.cls >> k;
     const code = src.cls & mask;
-    for (const part of pieces(src.center, src.basis, src.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
-      place(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f);
-    });
+    const parts = pieces(src.center, src.basis, src.radii, piece, pieceCap);
+    if (parts.length === 1) {
+      const need = (leafNeed[i] ??= new Float64Array(W * n));
+      const at = (leafSlice[i] ??= new Int32Array(W));
+      words(P, parts[0], m, (f, word, wpar) => {
+        at[word] = place(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f, need, word * n);
+      });
+    } else {
+      leafNeed[i] = leafSlice[i] = null;
+      for (const part of parts) words(P, part, m, (f, word, wpar) => {
+        place(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f, scratchNeed, 0);
+      });
+    }
     if (diverged) {
       return { fail: { k, m, condition: 'containment', detail: `a region's radii grew past ${REGION_CAP} in sum (to ${diverged.toPrecision(3)}): the images do not contract into their regions`, by: diverged } };
     }
@@ -401,26 +425,44 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   const live = slices.filter((s) => s.live);
   // One full pass in our own domain: every image inside a region (with ROOM to spare), every read-out right.
   let containment = Infinity;
+  /** How much room the need at need[off ..] leaves in slice t: 1 - need / radius in its tightest direction. */
+  const room = (need: Float64Array, off: number, t: Slice): number => {
+    let w = Infinity;
+    for (let d = 0; d < n; d++) w = Math.min(w, 1 - need[off + d] / t.radii[d]);
+    return w;
+  };
+  const fitNeed = new Float64Array(n);
   const fits = (cls: number, f: Form): number => {
     let best = -Infinity;
     for (const j of byClass[cls]) {
       const t = slices[j];
       if (!t.live) continue;
-      const need = neededRadii(f, t.center, t.basis);
-      let w = Infinity;
-      for (let d = 0; d < n; d++) w = Math.min(w, 1 - need[d] / t.radii[d]);
-      best = Math.max(best, w);
+      neededRadii(f, t.center, t.basis, fitNeed, 0);
+      best = Math.max(best, room(fitNeed, 0, t));
     }
     return best;
   };
-  for (const s of live) {
+  /** The image placed in slice j is the only candidate of its class: its kept need decides (what fits computes). */
+  const alone = (j: number): boolean => byClass[slices[j].cls].length === 1 && slices[j].live;
+  for (let i = 0; i < slices.length; i++) {
+    const s = slices[i];
+    if (!s.live) continue;
+    const need = leafNeed[i];
+    const at = leafSlice[i];
+    if (need && at && at.every(alone)) {
+      for (let w = 0; w < W; w++) containment = Math.min(containment, Math.max(-Infinity, room(need, w * n, slices[at[w]])));
+      continue;
+    }
     const p = s.cls >> k;
     const code = s.cls & mask;
     for (const part of pieces(s.center, s.basis, s.radii, piece, pieceCap)) words(P, part, m, (f, word, wpar) => {
       containment = Math.min(containment, fits(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f));
     });
   }
-  for (const b of base) containment = Math.min(containment, fits(b.cls, b.f));
+  for (let b = 0; b < base.length; b++) {
+    const f = alone(baseSlice[b]) ? Math.max(-Infinity, room(baseNeed, b * n, slices[baseSlice[b]])) : fits(base[b].cls, base[b].f);
+    containment = Math.min(containment, f);
+  }
   if (!(containment >= 0)) return { fail: { k, m, condition: 'containment', detail: 'the final pass found an image outside its region', by: -containment } };
   let readout = Infinity;
   for (const s of live) {

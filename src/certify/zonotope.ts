@@ -333,17 +333,23 @@ export function readoutBounds(P: CellParams, f: Form): [number, number] {
   return [c - r, c + r];
 }
 
+/** neededRadii's scratch: one direction's combination of generator rows, and the rows it reads. */
+let COL = new Float64Array(0);
+let NZ = new Int32Array(0);
+
 /**
  * What radii the parallelotope (center, V orthonormal, r) would need to contain f: |V^T (c_f - center)| +
  * |V^T A_f| 1 + |V^T| e_f per direction. V^T is V's inverse only up to rounding; verify bounds that defect, so
- * here it is enough to be accurate.
+ * here it is enough to be accurate. Written to out[off .. off + n) (a new array by default), which is returned.
  */
-export function neededRadii(f: Form, center: ArrayLike<number>, basis: ArrayLike<number>): Float64Array {
+export function neededRadii(f: Form, center: ArrayLike<number>, basis: ArrayLike<number>, out: Float64Array = new Float64Array(center.length), off = 0): Float64Array {
   const n = center.length;
   const g = f.g;
-  const out = new Float64Array(n);
-  const col = new Float64Array(g);
-  const nz = new Int32Array(n);
+  const A = f.A;
+  if (COL.length < g) COL = new Float64Array(g);
+  if (NZ.length < n) NZ = new Int32Array(n);
+  const col = COL;
+  const nz = NZ;
   for (let k = 0; k < n; k++) {
     let y0 = 0;
     let ey = 0;
@@ -356,23 +362,23 @@ export function neededRadii(f: Form, center: ArrayLike<number>, basis: ArrayLike
       ey += Math.abs(v) * f.e[i];
     }
     // col = sum over the listed i of v_i A_i., added in order from 0, four rows per pass.
-    col.fill(0);
+    col.fill(0, 0, g);
     let q = 0;
     for (; q + 4 <= m; q += 4) {
       const i0 = nz[q], i1 = nz[q + 1], i2 = nz[q + 2], i3 = nz[q + 3];
       const v0 = basis[i0 * n + k], v1 = basis[i1 * n + k], v2 = basis[i2 * n + k], v3 = basis[i3 * n + k];
       const o0 = i0 * g, o1 = i1 * g, o2 = i2 * g, o3 = i3 * g;
-      for (let j = 0; j < g; j++) col[j] = col[j] + v0 * f.A[o0 + j] + v1 * f.A[o1 + j] + v2 * f.A[o2 + j] + v3 * f.A[o3 + j];
+      for (let j = 0; j < g; j++) col[j] = col[j] + v0 * A[o0 + j] + v1 * A[o1 + j] + v2 * A[o2 + j] + v3 * A[o3 + j];
     }
     for (; q < m; q++) {
       const i = nz[q];
       const v = basis[i * n + k];
       const o = i * g;
-      for (let j = 0; j < g; j++) col[j] += v * f.A[o + j];
+      for (let j = 0; j < g; j++) col[j] += v * A[o + j];
     }
     let s = Math.abs(y0) + ey;
     for (let j = 0; j < g; j++) s += Math.abs(col[j]);
-    out[k] = s * (1 + 1e-9);
+    out[off + k] = s * (1 + 1e-9);
   }
   return out;
 }
