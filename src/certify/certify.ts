@@ -252,10 +252,14 @@ function linearGrowth(P: CellParams, k: number, m: number, shape: Cls[]): number
   return rate;
 }
 
-/** Runs every word of m bits from f; calls leaf(form, word code) at depth m. */
+/** The forms words steps into, one per depth: a leaf only reads its form, and words never runs inside a leaf. */
+const WORD_FORMS: Form[] = [];
+
+/** Runs every word of m bits from f; calls leaf(form, word code) at depth m (the form is reused after it returns). */
 function words(P: CellParams, f: Form, m: number, leaf: (f: Form, word: number, wpar: number) => void, word = 0, wpar = 0, d = 0): void {
   if (d === m) return leaf(f, word, wpar);
-  for (let x = 0; x <= 1; x++) words(P, stepForm(P, f, x), m, leaf, (word << 1) | x, wpar ^ x, d + 1);
+  const into = (WORD_FORMS[d] ??= { g: 0, c: new Float64Array(0), A: new Float64Array(0), e: new Float64Array(0) });
+  for (let x = 0; x <= 1; x++) words(P, stepForm(P, f, x, into), m, leaf, (word << 1) | x, wpar ^ x, d + 1);
 }
 
 /**

@@ -151,22 +151,34 @@ function load(d: number, f: Form, i: number): void {
   RA.set(f.A.subarray(i * f.g, (i + 1) * f.g), d * f.g);
 }
 
+/** gates' scratch: each unit's largest |h|, its sum of |generator coefficients|, the units a row reads. */
+let HMAX = new Float64Array(0);
+let ABSROW = new Float64Array(0);
+let GNZ = new Int32Array(0);
+
 /** Rows 0..rows-1 = the gate pre-activations z_r = bsum_r + wih_r x + W_r. h, with the float32 sum's error (gamma_{H+1}). */
 function gates(P: CellParams, f: Form, x: number): void {
   const { g } = f;
   const { H } = P;
   const gamma = ((H + 2) * ERROR.u) / (1 - (H + 2) * ERROR.u);
-  const hmax = new Float64Array(H);
+  if (HMAX.length < H) {
+    HMAX = new Float64Array(H);
+    ABSROW = new Float64Array(H);
+    GNZ = new Int32Array(H);
+  }
+  const hmax = HMAX;
   // sum_j |w A_kj| = |w| sum_j |A_kj|: the magnitudes the pad covers, once per coordinate instead of per term
   // (rounded up by 1e-15 relative, far more than the few ulps the two orders of summation can differ by).
-  const absRow = new Float64Array(H);
+  // The same sum of |A_k.| is coordinate k's radius (radius()), taken once for both.
+  const absRow = ABSROW;
+  const A = f.A;
   for (let k = 0; k < H; k++) {
-    hmax[k] = Math.abs(f.c[k]) + radius(f, k);
     let s = 0;
-    for (let j = 0, o = k * g; j < g; j++) s += Math.abs(f.A[o + j]);
+    for (let j = 0, o = k * g; j < g; j++) s += Math.abs(A[o + j]);
+    hmax[k] = Math.abs(f.c[k]) + (s + f.e[k]) * (1 + PAD);
     absRow[k] = s * (1 + 1e-15);
   }
-  const nz = new Int32Array(H);
+  const nz = GNZ;
   for (let r = 0; r < P.rows; r++) {
     const b = P.bsum[r] + P.wih[r] * x;
     let c = b;
@@ -211,65 +223,128 @@ function combine(ra: number, W: Float64Array, wo: number, ks: Int32Array, m: num
   }
 }
 
-/** A form of the scratch rows listed, in order. */
-function toForm(rows: Int32Array, g: number): Form {
-  const n = rows.length;
-  const f: Form = { g, c: new Float64Array(n), A: new Float64Array(n * g), e: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const q = rows[i];
-    f.c[i] = RC[q];
-    f.A.set(RA.subarray(q * g, (q + 1) * g), i * g);
-    f.e[i] = RE[q];
-  }
-  return f;
-}
-
 /**
  * Encloses one float32 inference step of every state in f on bit x. The step's error box becomes new generators
  * (one per coordinate with a nonzero error), so later steps map it with the Jacobian itself, not with |J| (whose
  * spectral radius is above 1 at trained fixed points: a box error term would wrap and grow every step).
+ * Written into `into` when given (its arrays reused when large enough: a caller that is done with a form may hand
+ * it back, so a tree of steps allocates nothing), else into a new form; `into` must not be f.
  */
-export function stepForm(P: CellParams, f: Form, x: number): Form {
-  return absorb(stepBox(P, f, x));
+export function stepForm(P: CellParams, f: Form, x: number, into?: Form): Form {
+  return absorb(stepBox(P, f, x), f.g, into);
 }
 
 /** Generators kept per coordinate: past this, the smallest columns fold back into the box (Girard's reduction). */
 const GEN_CAP = 4;
 
-export function absorb(f: Form): Form {
-  const n = f.c.length;
-  const extra: number[] = [];
-  for (let i = 0; i < n; i++) if (f.e[i] > 0) extra.push(i);
-  if (extra.length === 0) return f;
-  if (f.g + extra.length > GEN_CAP * n) f = reduce(f, GEN_CAP * n - extra.length);
-  const g = f.g + extra.length;
-  const A = new Float64Array(n * g);
-  for (let i = 0; i < n; i++) A.set(f.A.subarray(i * f.g, (i + 1) * f.g), i * g);
-  extra.forEach((i, q) => (A[i * g + f.g + q] = f.e[i]));
-  return { g, c: f.c, A, e: new Float64Array(n) };
-}
+/** absorb's scratch: the coordinates with an error, the column norms and their order, largest first. */
+let EXTRA = new Int32Array(0);
+let NORMS = new Float64Array(0);
+let ORDER = new Int32Array(0);
 
-/** Folds the columns with the smallest sum of magnitudes into e until g = keep. */
-function reduce(f: Form, keep: number): Form {
-  const n = f.c.length;
-  const G = f.g;
-  const norms = new Float64Array(G);
-  for (let i = 0; i < n; i++) for (let k = 0; k < G; k++) norms[k] += Math.abs(f.A[i * G + k]);
-  // Largest first, ties in column order (what a stable sort by norm gives).
-  const order = Int32Array.from({ length: G }, (_, k) => k).sort((a, b) => norms[b] - norms[a] || a - b);
-  const A = new Float64Array(n * keep);
-  const e = Float64Array.from(f.e);
-  for (let i = 0; i < n; i++) {
-    const o = i * G;
-    for (let q = 0; q < keep; q++) A[i * keep + q] = f.A[o + order[q]];
-    let s = 0;
-    for (let q = keep; q < G; q++) s += Math.abs(f.A[o + order[q]]);
-    e[i] = (e[i] + s) * (1 + PAD);
+/**
+ * The form of the scratch rows listed (coordinate i is row rows[i], with g generators) with its error box absorbed:
+ * each coordinate with e > 0 gets a generator of its own holding e, after the columns with the smallest sum of
+ * magnitudes fold into e (Girard's reduction) when there would be more than GEN_CAP n. One pass from the scratch
+ * rows into the result, the same numbers as building the form, reducing it and absorbing its box one after another.
+ */
+function absorb(rows: Int32Array, g: number, into: Form | undefined): Form {
+  const n = rows.length;
+  if (EXTRA.length < n) EXTRA = new Int32Array(n);
+  const extra = EXTRA;
+  let ne = 0;
+  for (let i = 0; i < n; i++) if (RE[rows[i]] > 0) extra[ne++] = i;
+  // Columns kept: all of them in order, or (reduced) the keep largest by sum of magnitudes.
+  const reduced = ne > 0 && g + ne > GEN_CAP * n;
+  const keep = reduced ? GEN_CAP * n - ne : g;
+  if (reduced) {
+    if (NORMS.length < g) {
+      NORMS = new Float64Array(g);
+      ORDER = new Int32Array(g);
+    }
+    const norms = NORMS;
+    norms.fill(0, 0, g);
+    for (let i = 0; i < n; i++) for (let k = 0, o = rows[i] * g; k < g; k++) norms[k] += Math.abs(RA[o + k]);
+    sortColumns(norms, g, ORDER);
   }
-  return { g: keep, c: f.c, A, e };
+  const order = ORDER;
+  const G = keep + ne;
+  const f = shaped(into, n, G);
+  const { c, A, e } = f;
+  // extra lists the coordinates with an error in order: px is the next of them.
+  let px = 0;
+  for (let i = 0; i < n; i++) {
+    const q = rows[i];
+    const o = q * g;
+    const a = i * G;
+    c[i] = RC[q];
+    let ei = RE[q];
+    if (reduced) {
+      for (let p = 0; p < keep; p++) A[a + p] = RA[o + order[p]];
+      let s = 0;
+      for (let p = keep; p < g; p++) s += Math.abs(RA[o + order[p]]);
+      ei = (ei + s) * (1 + PAD);
+    } else {
+      for (let p = 0; p < g; p++) A[a + p] = RA[o + p];
+    }
+    if (ne === 0) {
+      // Nothing to absorb: the box stays.
+      e[i] = ei;
+      continue;
+    }
+    A.fill(0, a + keep, a + G);
+    e[i] = 0;
+    // Only coordinates that had an error get a generator.
+    if (px < ne && extra[px] === i) A[a + keep + px++] = ei;
+  }
+  return f;
 }
 
-function stepBox(P: CellParams, f: Form, x: number): Form {
+/** A form of n coordinates and g generators: `into` (with its arrays grown if need be), or a new one. */
+function shaped(into: Form | undefined, n: number, g: number): Form {
+  if (!into) return { g, c: new Float64Array(n), A: new Float64Array(n * g), e: new Float64Array(n) };
+  into.g = g;
+  if (into.c.length !== n) {
+    into.c = new Float64Array(n);
+    into.e = new Float64Array(n);
+  }
+  if (into.A.length < n * g) into.A = new Float64Array(n * Math.max(g, GEN_CAP * n));
+  return into;
+}
+
+/**
+ * order[0 .. G) = the columns by norm, largest first, ties in column order: the order a stable sort by norm gives,
+ * by binary insertion. That order is unique unless a norm is NaN (where the comparator below is no order at all), so
+ * then the sort reduction always used decides.
+ */
+function sortColumns(norms: Float64Array, G: number, order: Int32Array): void {
+  for (let k = 0; k < G; k++) {
+    if (Number.isNaN(norms[k])) {
+      const o = Int32Array.from({ length: G }, (_, q) => q).sort((a, b) => norms[b] - norms[a] || a - b);
+      order.set(o);
+      return;
+    }
+  }
+  for (let k = 0; k < G; k++) {
+    // Column k goes after every earlier column whose norm is at least its own.
+    const v = norms[k];
+    let lo = 0;
+    let hi = k;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (norms[order[mid]] >= v) lo = mid + 1;
+      else hi = mid;
+    }
+    order.copyWithin(lo + 1, lo, k);
+    order[lo] = k;
+  }
+}
+
+/** stepBox's answer: the scratch row of each coordinate. */
+let OUT = new Int32Array(0);
+
+/** The rows (scratch rows) holding each coordinate of the step from f on bit x, h then c (stepForm's first half). */
+function stepBox(P: CellParams, f: Form, x: number): Int32Array {
   const { H, rows } = P;
   const g = f.g;
   switch (P.cell) {
@@ -277,7 +352,8 @@ function stepBox(P: CellParams, f: Form, x: number): Form {
       // Rows: 0..4H-1 the gates, then per unit seven temporaries; unit j's h and c land in the rows listed in out.
       scratch(rows + 7 * H + 2, g);
       gates(P, f, x);
-      const out = new Int32Array(2 * H);
+      if (OUT.length !== 2 * H) OUT = new Int32Array(2 * H);
+      const out = OUT;
       for (let j = 0; j < H; j++) {
         const t = rows + 7 * j;
         const [i, fg, gg, o, cp, fc, ig] = [t, t + 1, t + 2, t + 3, t + 4, t + 5, t + 6];
@@ -295,17 +371,18 @@ function stepBox(P: CellParams, f: Form, x: number): Form {
         out[j] = ig;
         out[H + j] = cp;
       }
-      return toForm(out, g);
+      return out;
     }
     case 'rnn': {
       scratch(2 * rows, g);
       gates(P, f, x);
-      const out = new Int32Array(rows);
+      if (OUT.length !== rows) OUT = new Int32Array(rows);
+      const out = OUT;
       for (let r = 0; r < rows; r++) {
         activateTanh(rows + r, r, g);
         out[r] = rows + r;
       }
-      return toForm(out, g);
+      return out;
     }
     default:
       throw new ParityError(NOT_COVERED(P.cell));
