@@ -9,7 +9,7 @@ import { type Model } from '../core/model.js';
 import { parity } from '../core/bits.js';
 import { makeRng, streamSeed } from '../core/rng.js';
 import { cellParams, ERROR, NOT_COVERED, step64, step64Into, type CellParams } from './cells.js';
-import { type Form, pointForm, regionForm, stepForm, readoutBounds, neededRadii } from './zonotope.js';
+import { type Form, pointForm, regionForm, stepForms, readoutBounds, neededRadii } from './zonotope.js';
 import { symmetricEigen } from './linalg.js';
 import { CERT_FORMAT, classIndex, type Certificate, type Region } from './certificate.js';
 import { refute, type Counterexample } from './refute.js';
@@ -252,14 +252,19 @@ function linearGrowth(P: CellParams, k: number, m: number, shape: Cls[]): number
   return rate;
 }
 
-/** The forms words steps into, one per depth: a leaf only reads its form, and words never runs inside a leaf. */
-const WORD_FORMS: Form[] = [];
+/** The forms words steps into, two per depth: a leaf only reads its form, and words never runs inside a leaf. */
+const WORD_FORMS: [Form, Form][] = [];
+const emptyForm = (): Form => ({ g: 0, c: new Float64Array(0), A: new Float64Array(0), e: new Float64Array(0) });
 
-/** Runs every word of m bits from f; calls leaf(form, word code) at depth m (the form is reused after it returns). */
+/**
+ * Runs every word of m bits from f; calls leaf(form, word code) at depth m, in word order (the form is reused after
+ * it returns). Both steps from a form are taken together (stepForms), then each subtree in turn.
+ */
 function words(P: CellParams, f: Form, m: number, leaf: (f: Form, word: number, wpar: number) => void, word = 0, wpar = 0, d = 0): void {
   if (d === m) return leaf(f, word, wpar);
-  const into = (WORD_FORMS[d] ??= { g: 0, c: new Float64Array(0), A: new Float64Array(0), e: new Float64Array(0) });
-  for (let x = 0; x <= 1; x++) words(P, stepForm(P, f, x, into), m, leaf, (word << 1) | x, wpar ^ x, d + 1);
+  const pair = (WORD_FORMS[d] ??= [emptyForm(), emptyForm()]);
+  stepForms(P, f, pair[0], pair[1]);
+  for (let x = 0; x <= 1; x++) words(P, pair[x], m, leaf, (word << 1) | x, wpar ^ x, d + 1);
 }
 
 /**
@@ -330,7 +335,8 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   const walk = (f: Form, code: number, par: number, d: number): void => {
     if (d >= baseFrom) base.push({ cls: classIndex(par, code & mask, k), f });
     if (d === depth) return;
-    for (let x = 0; x <= 1; x++) walk(stepForm(P, f, x), ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
+    const next = stepForms(P, f);
+    for (let x = 0; x <= 1; x++) walk(next[x], ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
   };
   walk(pointForm(new Float64Array(n)), 0, 0, 0);
   // Each class is cut into slices along its widest axis: a wide region (an integrator cell state that is

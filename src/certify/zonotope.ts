@@ -156,8 +156,12 @@ let HMAX = new Float64Array(0);
 let ABSROW = new Float64Array(0);
 let GNZ = new Int32Array(0);
 
-/** Rows 0..rows-1 = the gate pre-activations z_r = bsum_r + wih_r x + W_r. h, with the float32 sum's error (gamma_{H+1}). */
-function gates(P: CellParams, f: Form, x: number): void {
+/**
+ * Rows 0..rows-1 = the gate pre-activations z_r = bsum_r + wih_r x + W_r. h, with the float32 sum's error (gamma_{H+1}).
+ * Their generator rows and the per-unit magnitudes do not depend on x: `again` says the scratch still holds them
+ * from the step on f just before (the other bit), so only the centres and errors are taken.
+ */
+function gates(P: CellParams, f: Form, x: number, again: boolean): void {
   const { g } = f;
   const { H } = P;
   const gamma = ((H + 2) * ERROR.u) / (1 - (H + 2) * ERROR.u);
@@ -172,7 +176,7 @@ function gates(P: CellParams, f: Form, x: number): void {
   // The same sum of |A_k.| is coordinate k's radius (radius()), taken once for both.
   const absRow = ABSROW;
   const A = f.A;
-  for (let k = 0; k < H; k++) {
+  for (let k = 0; k < H && !again; k++) {
     let s = 0;
     for (let j = 0, o = k * g; j < g; j++) s += Math.abs(A[o + j]);
     hmax[k] = Math.abs(f.c[k]) + (s + f.e[k]) * (1 + PAD);
@@ -196,7 +200,7 @@ function gates(P: CellParams, f: Form, x: number): void {
       bound += Math.abs(w) * hmax[k];
       mag += Math.abs(w) * absRow[k];
     }
-    combine(r * g, P.whh, r * H, nz, m, f.A, g);
+    if (!again) combine(r * g, P.whh, r * H, nz, m, f.A, g);
     RC[r] = c;
     RE[r] = e * (1 + PAD) + mag * PAD + gamma * bound + (H + 2) * ERROR.tiny;
   }
@@ -231,7 +235,18 @@ function combine(ra: number, W: Float64Array, wo: number, ks: Int32Array, m: num
  * it back, so a tree of steps allocates nothing), else into a new form; `into` must not be f.
  */
 export function stepForm(P: CellParams, f: Form, x: number, into?: Form): Form {
-  return absorb(stepBox(P, f, x), f.g, into);
+  return absorb(stepBox(P, f, x, false), f.g, into);
+}
+
+/**
+ * stepForm on bit 0 and on bit 1 (into into0 and into1 when given): the same two forms, with the gates' generator
+ * rows, which do not depend on the bit, combined once. The gate rows stay untouched in the scratch through the
+ * first step (its temporaries are later rows), so the second reads them there.
+ */
+export function stepForms(P: CellParams, f: Form, into0?: Form, into1?: Form): [Form, Form] {
+  const f0 = absorb(stepBox(P, f, 0, false), f.g, into0);
+  const f1 = absorb(stepBox(P, f, 1, true), f.g, into1);
+  return [f0, f1];
 }
 
 /** Generators kept per coordinate: past this, the smallest columns fold back into the box (Girard's reduction). */
@@ -344,14 +359,14 @@ function sortColumns(norms: Float64Array, G: number, order: Int32Array): void {
 let OUT = new Int32Array(0);
 
 /** The rows (scratch rows) holding each coordinate of the step from f on bit x, h then c (stepForm's first half). */
-function stepBox(P: CellParams, f: Form, x: number): Int32Array {
+function stepBox(P: CellParams, f: Form, x: number, again: boolean): Int32Array {
   const { H, rows } = P;
   const g = f.g;
   switch (P.cell) {
     case 'lstm': {
       // Rows: 0..4H-1 the gates, then per unit seven temporaries; unit j's h and c land in the rows listed in out.
       scratch(rows + 7 * H + 2, g);
-      gates(P, f, x);
+      gates(P, f, x, again);
       if (OUT.length !== 2 * H) OUT = new Int32Array(2 * H);
       const out = OUT;
       for (let j = 0; j < H; j++) {
@@ -375,7 +390,7 @@ function stepBox(P: CellParams, f: Form, x: number): Int32Array {
     }
     case 'rnn': {
       scratch(2 * rows, g);
-      gates(P, f, x);
+      gates(P, f, x, again);
       if (OUT.length !== rows) OUT = new Int32Array(rows);
       const out = OUT;
       for (let r = 0; r < rows; r++) {
