@@ -75,7 +75,28 @@ export function step64Into(P: CellParams, s: Float64Array, x: number, out: Float
   const { H, whh, wih, bsum, rows } = P;
   if (Z.length < rows) Z = new Float64Array(rows);
   const z = Z;
-  for (let r = 0; r < rows; r++) {
+  // Four rows at a time: each row's sum is still added in unit order, but four independent sums keep the
+  // floating-point adder busy (one sum alone waits on each add), and each s_k is loaded once for the four.
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    let a0 = bsum[r] + wih[r] * x;
+    let a1 = bsum[r + 1] + wih[r + 1] * x;
+    let a2 = bsum[r + 2] + wih[r + 2] * x;
+    let a3 = bsum[r + 3] + wih[r + 3] * x;
+    const o0 = r * H, o1 = o0 + H, o2 = o1 + H, o3 = o2 + H;
+    for (let k = 0; k < H; k++) {
+      const sk = s[k];
+      a0 += whh[o0 + k] * sk;
+      a1 += whh[o1 + k] * sk;
+      a2 += whh[o2 + k] * sk;
+      a3 += whh[o3 + k] * sk;
+    }
+    z[r] = a0;
+    z[r + 1] = a1;
+    z[r + 2] = a2;
+    z[r + 3] = a3;
+  }
+  for (; r < rows; r++) {
     let a = bsum[r] + wih[r] * x;
     for (let k = 0, o = r * H; k < H; k++) a += whh[o + k] * s[k];
     z[r] = a;

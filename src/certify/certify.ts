@@ -235,7 +235,24 @@ function linearGrowth(P: CellParams, k: number, m: number, shape: Cls[]): number
       const rs = ((q / W) | 0) * n;
       const rt = tgt[q] * n;
       const mo = q * nn;
-      for (let i = 0; i < n; i++) {
+      // Four rows at a time, each summed in column order (four independent sums for the adder, r loaded once).
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        let v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+        const o0 = mo + i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+        for (let j = 0; j < n; j++) {
+          const rj = r[rs + j];
+          v0 += M[o0 + j] * rj;
+          v1 += M[o1 + j] * rj;
+          v2 += M[o2 + j] * rj;
+          v3 += M[o3 + j] * rj;
+        }
+        if (v0 > next[rt + i]) next[rt + i] = v0;
+        if (v1 > next[rt + i + 1]) next[rt + i + 1] = v1;
+        if (v2 > next[rt + i + 2]) next[rt + i + 2] = v2;
+        if (v3 > next[rt + i + 3]) next[rt + i + 3] = v3;
+      }
+      for (; i < n; i++) {
         let v = 0;
         for (let j = 0; j < n; j++) v += M[mo + i * n + j] * r[rs + j];
         if (v > next[rt + i]) next[rt + i] = v;
@@ -252,8 +269,11 @@ function linearGrowth(P: CellParams, k: number, m: number, shape: Cls[]): number
   return rate;
 }
 
-/** The forms words steps into, two per depth: a leaf only reads its form, and words never runs inside a leaf. */
-const WORD_FORMS: [Form, Form][] = [];
+/**
+ * The forms a tree of steps (words, the base's walk) writes into, two per depth: a visit only reads its form, and
+ * neither tree runs inside a visit of the other.
+ */
+const TREE_FORMS: [Form, Form][] = [];
 const emptyForm = (): Form => ({ g: 0, c: new Float64Array(0), A: new Float64Array(0), e: new Float64Array(0) });
 
 /**
@@ -262,7 +282,7 @@ const emptyForm = (): Form => ({ g: 0, c: new Float64Array(0), A: new Float64Arr
  */
 function words(P: CellParams, f: Form, m: number, leaf: (f: Form, word: number, wpar: number) => void, word = 0, wpar = 0, d = 0): void {
   if (d === m) return leaf(f, word, wpar);
-  const pair = (WORD_FORMS[d] ??= [emptyForm(), emptyForm()]);
+  const pair = (TREE_FORMS[d] ??= [emptyForm(), emptyForm()]);
   stepForms(P, f, pair[0], pair[1]);
   for (let x = 0; x <= 1; x++) words(P, pair[x], m, leaf, (word << 1) | x, wpar ^ x, d + 1);
 }
@@ -330,15 +350,21 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   if (growth > 1) {
     return { fail: { k, m, condition: 'containment', detail: `linearised at the class centres, the regions' radii grow by ${growth.toPrecision(3)} per ${m}-bit word: no region size contains the images`, by: growth } };
   }
-  // 2. The base: enclosures of the states after every string of length baseFrom..depth.
-  const base: { cls: number; f: Form }[] = [];
-  const walk = (f: Form, code: number, par: number, d: number): void => {
-    if (d >= baseFrom) base.push({ cls: classIndex(par, code & mask, k), f });
-    if (d === depth) return;
-    const next = stepForms(P, f);
-    for (let x = 0; x <= 1; x++) walk(next[x], ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
+  // 2. The base: enclosures of the states after every string of length baseFrom..depth, visited depth first (bit 0
+  // before bit 1), the b-th with visit(class, form, b). The forms are reused (TREE_FORMS): visit only reads its own.
+  let baseCount = 0;
+  for (let d = baseFrom; d <= depth; d++) baseCount += 2 ** d;
+  const baseWalk = (visit: (cls: number, f: Form, b: number) => void): void => {
+    let b = 0;
+    const walk = (f: Form, code: number, par: number, d: number): void => {
+      if (d >= baseFrom) visit(classIndex(par, code & mask, k), f, b++);
+      if (d === depth) return;
+      const pair = (TREE_FORMS[d] ??= [emptyForm(), emptyForm()]);
+      stepForms(P, f, pair[0], pair[1]);
+      for (let x = 0; x <= 1; x++) walk(pair[x], ((code << 1) | x) & 0x3fffffff, par ^ x, d + 1);
+    };
+    walk(pointForm(new Float64Array(n)), 0, 0, 0);
   };
-  walk(pointForm(new Float64Array(n)), 0, 0, 0);
   // Each class is cut into slices along its widest axis: a wide region (an integrator cell state that is
   // saturated at one end and not at the other) makes the linearisation useless, slices keep it local.
   const slices: Slice[] = [];
@@ -398,12 +424,12 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   // instead of enclosing the image again. Kept for the base, and for each slice propagated as one piece (word w's
   // image at w n, its slice in leafSlice); leafNeed[i] is null for a slice cut into pieces.
   const W = 1 << m;
-  const baseNeed = new Float64Array(base.length * n);
-  const baseSlice = new Int32Array(base.length);
+  const baseNeed = new Float64Array(baseCount * n);
+  const baseSlice = new Int32Array(baseCount);
   const leafNeed: (Float64Array | null)[] = [];
   const leafSlice: (Int32Array | null)[] = [];
   const scratchNeed = new Float64Array(n);
-  for (let b = 0; b < base.length; b++) baseSlice[b] = place(base[b].cls, base[b].f, baseNeed, b * n);
+  baseWalk((cls, f, b) => (baseSlice[b] = place(cls, f, baseNeed, b * n)));
   // 3. The worklist: re-check a slice whenever its radii grew.
   let rounds = 0;
   while (queue.length) {
@@ -469,10 +495,10 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
       containment = Math.min(containment, fits(classIndex(p ^ wpar, ((code << m) | word) & mask, k), f));
     });
   }
-  for (let b = 0; b < base.length; b++) {
-    const f = alone(baseSlice[b]) ? Math.max(-Infinity, room(baseNeed, b * n, slices[baseSlice[b]])) : fits(base[b].cls, base[b].f);
-    containment = Math.min(containment, f);
-  }
+  // The base's forms were not kept: where a need cannot decide, the walk encloses them again (the same forms).
+  const baseFit = (b: number): number => Math.max(-Infinity, room(baseNeed, b * n, slices[baseSlice[b]]));
+  if (baseSlice.every(alone)) for (let b = 0; b < baseCount; b++) containment = Math.min(containment, baseFit(b));
+  else baseWalk((cls, f, b) => (containment = Math.min(containment, alone(baseSlice[b]) ? baseFit(b) : fits(cls, f))));
   if (!(containment >= 0)) return { fail: { k, m, condition: 'containment', detail: 'the final pass found an image outside its region', by: -containment } };
   let readout = Infinity;
   for (const s of live) {
