@@ -189,20 +189,44 @@ function gates(P: CellParams, f: Form, x: number, again: boolean): void {
     let e = 0;
     let mag = Math.abs(b);
     let bound = Math.abs(b);
-    let m = 0;
     for (let k = 0; k < H; k++) {
       const w = P.whh[r * H + k];
       if (w === 0) continue;
-      nz[m++] = k;
       c += w * f.c[k];
       e += Math.abs(w) * f.e[k];
       mag += Math.abs(w * f.c[k]);
       bound += Math.abs(w) * hmax[k];
       mag += Math.abs(w) * absRow[k];
     }
-    if (!again) combine(r * g, P.whh, r * H, nz, m, f.A, g);
     RC[r] = c;
     RE[r] = e * (1 + PAD) + mag * PAD + gamma * bound + (H + 2) * ERROR.tiny;
+  }
+  if (again) return;
+  // The generator rows, two rows at a time where both read the same units (every row of a trained model).
+  const W = P.whh;
+  const rows = P.rows;
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    let m = 0;
+    let same = true;
+    for (let k = 0; k < H; k++) {
+      const zero = W[r * H + k] === 0;
+      if (zero !== (W[(r + 1) * H + k] === 0)) same = false;
+      if (!zero) nz[m++] = k;
+    }
+    if (same) {
+      combine2(r * g, (r + 1) * g, W, r * H, (r + 1) * H, nz, m, A, g);
+      continue;
+    }
+    combine(r * g, W, r * H, nz, m, A, g);
+    m = 0;
+    for (let k = 0; k < H; k++) if (W[(r + 1) * H + k] !== 0) nz[m++] = k;
+    combine((r + 1) * g, W, (r + 1) * H, nz, m, A, g);
+  }
+  if (r < rows) {
+    let m = 0;
+    for (let k = 0; k < H; k++) if (W[r * H + k] !== 0) nz[m++] = k;
+    combine(r * g, W, r * H, nz, m, A, g);
   }
 }
 
@@ -315,6 +339,34 @@ function absorb(rows: Int32Array, g: number, into: Form | undefined): Form {
   return f;
 }
 
+/** combine for two rows ra and rb (weights at wo and wp) that read the same units ks: the same sums, each A row loaded once for both. */
+function combine2(ra: number, rb: number, W: Float64Array, wo: number, wp: number, ks: Int32Array, m: number, A: Float64Array, g: number): void {
+  RA.fill(0, ra, ra + g);
+  RA.fill(0, rb, rb + g);
+  let q = 0;
+  for (; q + 4 <= m; q += 4) {
+    const k0 = ks[q], k1 = ks[q + 1], k2 = ks[q + 2], k3 = ks[q + 3];
+    const w0 = W[wo + k0], w1 = W[wo + k1], w2 = W[wo + k2], w3 = W[wo + k3];
+    const u0 = W[wp + k0], u1 = W[wp + k1], u2 = W[wp + k2], u3 = W[wp + k3];
+    const o0 = k0 * g, o1 = k1 * g, o2 = k2 * g, o3 = k3 * g;
+    for (let j = 0; j < g; j++) {
+      const a0 = A[o0 + j], a1 = A[o1 + j], a2 = A[o2 + j], a3 = A[o3 + j];
+      RA[ra + j] = RA[ra + j] + w0 * a0 + w1 * a1 + w2 * a2 + w3 * a3;
+      RA[rb + j] = RA[rb + j] + u0 * a0 + u1 * a1 + u2 * a2 + u3 * a3;
+    }
+  }
+  for (; q < m; q++) {
+    const k = ks[q];
+    const w = W[wo + k];
+    const u = W[wp + k];
+    const o = k * g;
+    for (let j = 0; j < g; j++) {
+      RA[ra + j] += w * A[o + j];
+      RA[rb + j] += u * A[o + j];
+    }
+  }
+}
+
 /** A form of n coordinates and g generators: `into` (with its arrays grown if need be), or a new one. */
 function shaped(into: Form | undefined, n: number, g: number): Form {
   if (!into) return { g, c: new Float64Array(n), A: new Float64Array(n * g), e: new Float64Array(n) };
@@ -425,8 +477,9 @@ export function readoutBounds(P: CellParams, f: Form): [number, number] {
   return [c - r, c + r];
 }
 
-/** neededRadii's scratch: one direction's combination of generator rows, and the rows it reads. */
+/** neededRadii's scratch: one direction's (or two directions') combination of generator rows, and the rows it reads. */
 let COL = new Float64Array(0);
+let COL2 = new Float64Array(0);
 let NZ = new Int32Array(0);
 
 /**
@@ -438,11 +491,67 @@ export function neededRadii(f: Form, center: ArrayLike<number>, basis: ArrayLike
   const n = center.length;
   const g = f.g;
   const A = f.A;
-  if (COL.length < g) COL = new Float64Array(g);
+  if (COL.length < g) {
+    COL = new Float64Array(g);
+    COL2 = new Float64Array(g);
+  }
   if (NZ.length < n) NZ = new Int32Array(n);
   const col = COL;
   const nz = NZ;
-  for (let k = 0; k < n; k++) {
+  let k = 0;
+  // A basis with no zero entry (every trained region's): two directions per pass, each A row loaded once for both.
+  let dense = true;
+  for (let q = 0; q < n * n && dense; q++) if (basis[q] === 0) dense = false;
+  if (dense) {
+    const col2 = COL2;
+    for (; k + 2 <= n; k += 2) {
+      let y0 = 0;
+      let ey = 0;
+      let y1 = 0;
+      let ey1 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = basis[i * n + k];
+        const u = basis[i * n + k + 1];
+        const d = f.c[i] - center[i];
+        y0 += v * d;
+        ey += Math.abs(v) * f.e[i];
+        y1 += u * d;
+        ey1 += Math.abs(u) * f.e[i];
+      }
+      col.fill(0, 0, g);
+      col2.fill(0, 0, g);
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const b = i * n + k;
+        const v0 = basis[b], v1 = basis[b + n], v2 = basis[b + 2 * n], v3 = basis[b + 3 * n];
+        const u0 = basis[b + 1], u1 = basis[b + n + 1], u2 = basis[b + 2 * n + 1], u3 = basis[b + 3 * n + 1];
+        const o0 = i * g, o1 = o0 + g, o2 = o1 + g, o3 = o2 + g;
+        for (let j = 0; j < g; j++) {
+          const a0 = A[o0 + j], a1 = A[o1 + j], a2 = A[o2 + j], a3 = A[o3 + j];
+          col[j] = col[j] + v0 * a0 + v1 * a1 + v2 * a2 + v3 * a3;
+          col2[j] = col2[j] + u0 * a0 + u1 * a1 + u2 * a2 + u3 * a3;
+        }
+      }
+      for (; i < n; i++) {
+        const v = basis[i * n + k];
+        const u = basis[i * n + k + 1];
+        const o = i * g;
+        for (let j = 0; j < g; j++) {
+          col[j] += v * A[o + j];
+          col2[j] += u * A[o + j];
+        }
+      }
+      let s = Math.abs(y0) + ey;
+      let t = Math.abs(y1) + ey1;
+      for (let j = 0; j < g; j++) {
+        s += Math.abs(col[j]);
+        t += Math.abs(col2[j]);
+      }
+      out[off + k] = s * (1 + 1e-9);
+      out[off + k + 1] = t * (1 + 1e-9);
+    }
+  }
+  for (; k < n; k++) {
     let y0 = 0;
     let ey = 0;
     let m = 0;
@@ -453,7 +562,8 @@ export function neededRadii(f: Form, center: ArrayLike<number>, basis: ArrayLike
       y0 += v * (f.c[i] - center[i]);
       ey += Math.abs(v) * f.e[i];
     }
-    // col = sum over the listed i of v_i A_i., added in order from 0, four rows per pass.
+    // col = sum over the listed i of v_i A_i., added in order from 0, four rows per pass (any grouping adds the
+    // same terms in the same order).
     col.fill(0, 0, g);
     let q = 0;
     for (; q + 4 <= m; q += 4) {
