@@ -57,13 +57,40 @@ function scratch(rows: number, g: number): void {
   if (RA.length < rows * g) RA = new Float64Array(rows * g);
 }
 
-/** Radius of row q: sum |a| + e (padded). */
-function rad(q: number, g: number): number {
-  let s = 0;
-  const o = q * g;
-  for (let k = 0; k < g; k++) s += Math.abs(RA[o + k]);
-  return (s + RE[q]) * (1 + PAD);
+// The radius of row q is (sum |a| + e) (1 + PAD), its sum of |a| taken in order. Each such sum is a chain of
+// dependent additions, so the functions below take two or three of them in one loop (independent chains, each
+// still added in order) rather than one loop per row.
+
+/** The gate rows' sums of |a| (GS) and radii: the sums do not depend on the bit, so a second step from the same form reuses them. */
+let GS = new Float64Array(0);
+
+/** GS[r] = sum |a| of gate row r, for r < rows, four rows per loop. */
+function gateSums(rows: number, g: number): void {
+  if (GS.length < rows) GS = new Float64Array(rows);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * g, o1 = o0 + g, o2 = o1 + g, o3 = o2 + g;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let k = 0; k < g; k++) {
+      s0 += Math.abs(RA[o0 + k]);
+      s1 += Math.abs(RA[o1 + k]);
+      s2 += Math.abs(RA[o2 + k]);
+      s3 += Math.abs(RA[o3 + k]);
+    }
+    GS[r] = s0;
+    GS[r + 1] = s1;
+    GS[r + 2] = s2;
+    GS[r + 3] = s3;
+  }
+  for (; r < rows; r++) {
+    let s = 0;
+    for (let k = 0, o = r * g; k < g; k++) s += Math.abs(RA[o + k]);
+    GS[r] = s;
+  }
 }
+
+/** Radius of gate row r (after gateSums). */
+const gateRad = (r: number): number => (GS[r] + RE[r]) * (1 + PAD);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const dsigmoid = (x: number): number => {
@@ -85,12 +112,11 @@ function linearise(d: number, x: number, g: number, lam: number, mlo: number, mh
   RC[d] = cNew;
 }
 
-// DeepZ linearisation of a monotone sigmoid-shaped function on the range of row x, plus its float32 error, into
-// row d (one copy per function, so each calls its libm functions directly). The derivative is unimodal with its
+// DeepZ linearisation of a monotone sigmoid-shaped function on the range of row x (radius r), plus its float32
+// error, into row d (one copy per function, so each calls its libm functions directly). The derivative is unimodal with its
 // peak at 0, so its minimum on [lo, hi] is at an endpoint and f - lam x is nondecreasing there: f(x) - lam x lies
 // between its values at the endpoints.
-function activateTanh(d: number, x: number, g: number): void {
-  const r = rad(x, g);
+function activateTanh(d: number, x: number, g: number, r: number): void {
   const c = RC[x];
   const lo = c - r;
   const hi = c + r;
@@ -100,8 +126,7 @@ function activateTanh(d: number, x: number, g: number): void {
   linearise(d, x, g, lam, mlo, mhi, ERROR.tanh);
 }
 
-function activateSigmoid(d: number, x: number, g: number): void {
-  const r = rad(x, g);
+function activateSigmoid(d: number, x: number, g: number, r: number): void {
   const c = RC[x];
   const lo = c - r;
   const hi = c + r;
@@ -113,35 +138,53 @@ function activateSigmoid(d: number, x: number, g: number): void {
 
 /** Row d = x * y: first-order part exact, the rest bounded; plus float32 rounding of the product. d is neither. */
 function mul(d: number, x: number, y: number, g: number): void {
-  const rx = rad(x, g);
-  const ry = rad(y, g);
   const xc = RC[x];
   const yc = RC[y];
   const od = d * g;
   const ox = x * g;
   const oy = y * g;
   let mag = 0;
+  let sx = 0;
+  let sy = 0;
   for (let k = 0; k < g; k++) {
-    const p = xc * RA[oy + k];
-    const q = yc * RA[ox + k];
+    const ax = RA[ox + k];
+    const ay = RA[oy + k];
+    sx += Math.abs(ax);
+    sy += Math.abs(ay);
+    const p = xc * ay;
+    const q = yc * ax;
     RA[od + k] = p + q;
     mag += Math.abs(p) + Math.abs(q);
   }
+  const rx = (sx + RE[x]) * (1 + PAD);
+  const ry = (sy + RE[y]) * (1 + PAD);
   const c = xc * yc;
   const max = (Math.abs(xc) + rx) * (Math.abs(yc) + ry);
   RE[d] = (Math.abs(xc) * RE[y] + Math.abs(yc) * RE[x] + rx * ry) * (1 + PAD) + (mag + Math.abs(c)) * PAD + max * ERROR.u + ERROR.tiny;
   RC[d] = c;
 }
 
-/** Row d = x + y, rounded to float32 once. d is neither. */
-function add32(d: number, x: number, y: number, g: number): void {
+/** Row d = x + y, rounded to float32 once. d is neither. Returns row d's radius. */
+function add32(d: number, x: number, y: number, g: number): number {
   const od = d * g;
   const ox = x * g;
   const oy = y * g;
-  for (let k = 0; k < g; k++) RA[od + k] = RA[ox + k] + RA[oy + k];
-  const max = Math.abs(RC[x]) + rad(x, g) + Math.abs(RC[y]) + rad(y, g);
+  let sx = 0;
+  let sy = 0;
+  let sd = 0;
+  for (let k = 0; k < g; k++) {
+    const ax = RA[ox + k];
+    const ay = RA[oy + k];
+    const v = ax + ay;
+    RA[od + k] = v;
+    sx += Math.abs(ax);
+    sy += Math.abs(ay);
+    sd += Math.abs(v);
+  }
+  const max = Math.abs(RC[x]) + (sx + RE[x]) * (1 + PAD) + Math.abs(RC[y]) + (sy + RE[y]) * (1 + PAD);
   RE[d] = (RE[x] + RE[y]) * (1 + PAD) + max * (ERROR.u + PAD) + ERROR.tiny;
   RC[d] = RC[x] + RC[y];
+  return (sd + RE[d]) * (1 + PAD);
 }
 
 /** Row d = coordinate i of f. */
@@ -419,21 +462,22 @@ function stepBox(P: CellParams, f: Form, x: number, again: boolean): Int32Array 
       // Rows: 0..4H-1 the gates, then per unit seven temporaries; unit j's h and c land in the rows listed in out.
       scratch(rows + 7 * H + 2, g);
       gates(P, f, x, again);
+      if (!again) gateSums(rows, g);
       if (OUT.length !== 2 * H) OUT = new Int32Array(2 * H);
       const out = OUT;
       for (let j = 0; j < H; j++) {
         const t = rows + 7 * j;
         const [i, fg, gg, o, cp, fc, ig] = [t, t + 1, t + 2, t + 3, t + 4, t + 5, t + 6];
-        activateSigmoid(i, j, g);
-        activateSigmoid(fg, H + j, g);
-        activateTanh(gg, 2 * H + j, g);
-        activateSigmoid(o, 3 * H + j, g);
+        activateSigmoid(i, j, g, gateRad(j));
+        activateSigmoid(fg, H + j, g, gateRad(H + j));
+        activateTanh(gg, 2 * H + j, g, gateRad(2 * H + j));
+        activateSigmoid(o, 3 * H + j, g, gateRad(3 * H + j));
         load(cp, f, H + j);
         mul(fc, fg, cp, g);
         mul(ig, i, gg, g);
         // c_j reuses cp's row, tanh(c_j) fc's, h_j ig's: each is read for the last time just before.
-        add32(cp, fc, ig, g);
-        activateTanh(fc, cp, g);
+        const rc = add32(cp, fc, ig, g);
+        activateTanh(fc, cp, g, rc);
         mul(ig, o, fc, g);
         out[j] = ig;
         out[H + j] = cp;
@@ -443,10 +487,11 @@ function stepBox(P: CellParams, f: Form, x: number, again: boolean): Int32Array 
     case 'rnn': {
       scratch(2 * rows, g);
       gates(P, f, x, again);
+      if (!again) gateSums(rows, g);
       if (OUT.length !== rows) OUT = new Int32Array(rows);
       const out = OUT;
       for (let r = 0; r < rows; r++) {
-        activateTanh(rows + r, r, g);
+        activateTanh(rows + r, r, g, gateRad(r));
         out[r] = rows + r;
       }
       return out;
