@@ -141,7 +141,23 @@ function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }
     cnt[cls]++;
     const m = sum[cls];
     const C = cov[cls];
-    for (let i = 0; i < n; i++) {
+    // Two rows of the triangle per pass over the columns (one term added to each entry, as before).
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const si = s[o + i];
+      const sk = s[o + i + 1];
+      m[i] += si;
+      m[i + 1] += sk;
+      const r0 = i * n;
+      const r1 = r0 + n;
+      C[r0 + i] += si * si;
+      for (let j = i + 1; j < n; j++) {
+        const sj = s[o + j];
+        C[r0 + j] += si * sj;
+        C[r1 + j] += sk * sj;
+      }
+    }
+    for (; i < n; i++) {
       const si = s[o + i];
       m[i] += si;
       for (let j = i, ij = i * n + i; j < n; j++, ij++) C[ij] += si * s[o + j];
@@ -159,13 +175,37 @@ function shapes(P: CellParams, k: number, base: { cls: number; s: Float64Array }
   });
 }
 
-/** C[co ..] += A^T B[bo ..] for row-major n x n matrices (C zero there on entry: the product). */
+/**
+ * C[co ..] = A^T B[bo ..] for row-major n x n matrices: C_ij = sum over l of A_li B_lj, added in order of l from 0
+ * and skipping the terms whose A_li is 0, four entries of a row of C summed side by side.
+ */
 function matmulT(A: Float64Array, B: Float64Array, bo: number, n: number, C: Float64Array, co: number): void {
-  for (let l = 0; l < n; l++) {
-    for (let i = 0; i < n; i++) {
-      const a = A[l * n + i];
-      if (a === 0) continue;
-      for (let j = 0; j < n; j++) C[co + i * n + j] += a * B[bo + l * n + j];
+  for (let i = 0; i < n; i++) {
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      for (let l = 0; l < n; l++) {
+        const a = A[l * n + i];
+        if (a === 0) continue;
+        const b = bo + l * n + j;
+        c0 += a * B[b];
+        c1 += a * B[b + 1];
+        c2 += a * B[b + 2];
+        c3 += a * B[b + 3];
+      }
+      const c = co + i * n + j;
+      C[c] = c0;
+      C[c + 1] = c1;
+      C[c + 2] = c2;
+      C[c + 3] = c3;
+    }
+    for (; j < n; j++) {
+      let c0 = 0;
+      for (let l = 0; l < n; l++) {
+        const a = A[l * n + i];
+        if (a !== 0) c0 += a * B[bo + l * n + j];
+      }
+      C[co + i * n + j] = c0;
     }
   }
 }
@@ -370,14 +410,19 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
   const slices: Slice[] = [];
   const byClass: number[][] = Array.from({ length: N }, () => []);
   const keyOf = new Map<string, number>();
+  // The slice at offset 0 on every axis of each class (the only one when classes are not sliced), without its key.
+  const central = new Int32Array(N).fill(-1);
+  const q: number[] = [];
   const sliceOf = (cls: number, c: ArrayLike<number>): number => {
     const sh = shape[cls];
-    const q: number[] = [];
+    let zero = true;
     for (let a = 0; a < AXES; a++) {
       let t = 0;
       for (let i = 0; i < n; i++) t += sh.basis[i * n + a] * (c[i] - sh.center[i]);
-      q.push(Math.round(t / sliceWidth));
+      q[a] = Math.round(t / sliceWidth);
+      if (q[a] !== 0) zero = false;
     }
+    if (zero && central[cls] >= 0) return central[cls];
     const key = cls + ':' + q.join(',');
     const known = keyOf.get(key);
     if (known !== undefined) return known;
@@ -386,6 +431,7 @@ function attempt(model: Model, P: CellParams, k: number, m: number, maxRounds: n
     slices.push({ cls, center, basis: sh.basis, radii: new Float64Array(n), live: false });
     byClass[cls].push(slices.length - 1);
     keyOf.set(key, slices.length - 1);
+    if (zero) central[cls] = slices.length - 1;
     return slices.length - 1;
   };
   const queued: number[] = [];

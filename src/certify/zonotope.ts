@@ -306,14 +306,13 @@ export function stepForm(P: CellParams, f: Form, x: number, into?: Form): Form {
 }
 
 /**
- * stepForm on bit 0 and on bit 1 (into into0 and into1 when given): the same two forms, with the gates' generator
- * rows, which do not depend on the bit, combined once. The gate rows stay untouched in the scratch through the
- * first step (its temporaries are later rows), so the second reads them there.
+ * stepForm on bit 0 into into0 and on bit 1 into into1: the same two forms, with the gates' generator rows, which
+ * do not depend on the bit, combined once. The gate rows stay untouched in the scratch through the first step (its
+ * temporaries are later rows), so the second reads them there.
  */
-export function stepForms(P: CellParams, f: Form, into0?: Form, into1?: Form): [Form, Form] {
-  const f0 = absorb(stepBox(P, f, 0, false), f.g, into0);
-  const f1 = absorb(stepBox(P, f, 1, true), f.g, into1);
-  return [f0, f1];
+export function stepForms(P: CellParams, f: Form, into0: Form, into1: Form): void {
+  absorb(stepBox(P, f, 0, false), f.g, into0);
+  absorb(stepBox(P, f, 1, true), f.g, into1);
 }
 
 /** Generators kept per coordinate: past this, the smallest columns fold back into the box (Girard's reduction). */
@@ -346,7 +345,13 @@ function absorb(rows: Int32Array, g: number, into: Form | undefined): Form {
     }
     const norms = NORMS;
     norms.fill(0, 0, g);
-    for (let i = 0; i < n; i++) for (let k = 0, o = rows[i] * g; k < g; k++) norms[k] += Math.abs(RA[o + k]);
+    // Each column's sum over the coordinates in order, four coordinates per pass.
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o0 = rows[i] * g, o1 = rows[i + 1] * g, o2 = rows[i + 2] * g, o3 = rows[i + 3] * g;
+      for (let k = 0; k < g; k++) norms[k] = norms[k] + Math.abs(RA[o0 + k]) + Math.abs(RA[o1 + k]) + Math.abs(RA[o2 + k]) + Math.abs(RA[o3 + k]);
+    }
+    for (; i < n; i++) for (let k = 0, o = rows[i] * g; k < g; k++) norms[k] += Math.abs(RA[o + k]);
     sortColumns(norms, g, ORDER);
   }
   const order = ORDER;
@@ -374,7 +379,7 @@ function absorb(rows: Int32Array, g: number, into: Form | undefined): Form {
       e[i] = ei;
       continue;
     }
-    A.fill(0, a + keep, a + G);
+    for (let p = a + keep; p < a + G; p++) A[p] = 0;
     e[i] = 0;
     // Only coordinates that had an error get a generator.
     if (px < ne && extra[px] === i) A[a + keep + px++] = ei;
@@ -445,7 +450,7 @@ function sortColumns(norms: Float64Array, G: number, order: Int32Array): void {
       if (norms[order[mid]] >= v) lo = mid + 1;
       else hi = mid;
     }
-    order.copyWithin(lo + 1, lo, k);
+    for (let p = k; p > lo; p--) order[p] = order[p - 1];
     order[lo] = k;
   }
 }
