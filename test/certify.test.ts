@@ -15,6 +15,9 @@ import { flipFlopModel } from '../src/certify/flipflop.js';
 import { type Certificate } from '../src/certify/certificate.js';
 import { registerCertifyCommands } from '../src/cli/certify.js';
 import { train } from '../src/train/train.js';
+import { createHash } from 'node:crypto';
+import { cellParams, step64, step64Into } from '../src/certify/cells.js';
+import { type Form, regionForm, stepForm, stepForms, neededRadii } from '../src/certify/zonotope.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/models/${name}`, import.meta.url), 'utf8');
 const loadFixture = (name: string): Promise<Model> => Model.fromJSON(fixture(name));
@@ -226,5 +229,82 @@ describe('the certify and verify commands', () => {
   it('a certificate without a cell and hidden size is rejected with that condition, not "undefined"', async () => {
     const r = verify(await flipFlopModel('rnn'), { format: 'parity-lstm-certificate/1' });
     expect(r).toMatchObject({ ok: false, condition: 'the certificate names no cell and hidden size' });
+  });
+});
+
+describe('certify is exact: its speed-ups change no number', () => {
+  // sha256 of each fixture's certify result as JSON without its timings (ms), as the code before the speed-ups of
+  // branch certify (commit 6541612) gave them on Node 20: a different hash means certify computes other numbers.
+  const PINNED: Record<string, string> = {
+    'flipflop-lstm.json': '2f2ed490e04e81f54ed9acac5fdc6ea3d8ae9d9806c1d6c19e8d66917ce2f0eb',
+    'flipflop-rnn.json': 'fac82c4e0b8e970651d35e9aa67f256efa231e3982b8669cc81041e2ce96c775',
+    'solved-seed1.json': 'e5d81f515fd2ed7dd9e0e0bdd5fcd07cfd9cbe1b24b16a37799294f49ca7df95',
+    'hardened-seed1.json': 'c590b48e13a31673f5e15c9537126a4d7d0597fc59ed74055184eba08b793c3e',
+    'certified-seed1.json': '3f3b259443943ef6b785bf64f3c31adc8cede2a6a8e9754f777def0be71c4ab7',
+  };
+  it.each(FIXTURES)('%s: the same verdict, counterexample, reason and certificate, byte for byte', (name) => {
+    const { r } = results.get(name)!;
+    const text = JSON.stringify(r, (k, v) => (k === 'ms' ? undefined : v));
+    expect(createHash('sha256').update(text).digest('hex')).toBe(PINNED[name]);
+  });
+
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+  const sameForm = (a: Form, b: Form): boolean => a.g === b.g && same(a.c, b.c) && same(a.e, b.e) && same(a.A.subarray(0, a.c.length * a.g), b.A.subarray(0, b.c.length * b.g));
+  const empty = (): Form => ({ g: 0, c: new Float64Array(0), A: new Float64Array(0), e: new Float64Array(0) });
+
+  it('stepForms (both bits, the gate rows combined once, into reused forms) gives the forms of two stepForm calls', async () => {
+    for (const name of ['certified-seed1.json', 'flipflop-lstm.json', 'flipflop-rnn.json']) {
+      const P = cellParams(await loadFixture(name));
+      const basis = new Float64Array(P.n * P.n);
+      for (let i = 0; i < P.n; i++) basis[i * P.n + i] = 1;
+      // A region, then its images after 1..5 bits (5 or more steps: Girard's reduction at work).
+      let f = regionForm(new Float64Array(P.n).fill(0.1), basis, new Float64Array(P.n).fill(0.01));
+      const into: [Form, Form] = [empty(), empty()];
+      for (let d = 0; d < 6; d++) {
+        stepForms(P, f, into[0], into[1]);
+        const want = [stepForm(P, f, 0), stepForm(P, f, 1)];
+        expect(sameForm(into[0], want[0]) && sameForm(into[1], want[1]), `${name} depth ${d}`).toBe(true);
+        f = want[d & 1];
+      }
+      expect(f.g).toBe(4 * P.n);
+    }
+  });
+
+  it('step64Into in place gives what step64 gives', async () => {
+    const P = cellParams(await loadFixture('certified-seed1.json'));
+    let s = new Float64Array(P.n);
+    const t = new Float64Array(P.n);
+    for (let q = 0; q < 50; q++) {
+      const x = (q * 7) % 3 === 0 ? 1 : 0;
+      s = step64(P, s, x);
+      step64Into(P, t, x, t);
+      expect(same(s, t)).toBe(true);
+    }
+  });
+
+  it('neededRadii adds its terms in the order of its definition, on a dense basis and on one with zeros', async () => {
+    const P = cellParams(await loadFixture('certified-seed1.json'));
+    const n = P.n;
+    let f = regionForm(new Float64Array(n).fill(0.2), Float64Array.from({ length: n * n }, (_, q) => (q % (n + 1) === 0 ? 1 : 0)), new Float64Array(n).fill(0.05));
+    for (let d = 0; d < 4; d++) f = stepForm(P, f, d & 1);
+    // The definition: |sum_i v_ik (c_i - centre_i)| + sum_i |v_ik| e_i + sum_j |sum_i v_ik A_ij| (each sum in order,
+    // the zero v_ik left out), padded by 1e-9.
+    const reference = (center: Float64Array, basis: Float64Array): Float64Array =>
+      Float64Array.from({ length: n }, (_, k) => {
+        let y0 = 0;
+        let ey = 0;
+        for (let i = 0; i < n; i++) if (basis[i * n + k] !== 0) (y0 += basis[i * n + k] * (f.c[i] - center[i])), (ey += Math.abs(basis[i * n + k]) * f.e[i]);
+        let s = Math.abs(y0) + ey;
+        for (let j = 0; j < f.g; j++) {
+          let col = 0;
+          for (let i = 0; i < n; i++) if (basis[i * n + k] !== 0) col += basis[i * n + k] * f.A[i * f.g + j];
+          s += Math.abs(col);
+        }
+        return s * (1 + 1e-9);
+      });
+    const center = Float64Array.from({ length: n }, (_, i) => 0.1 * Math.sin(i));
+    const dense = Float64Array.from({ length: n * n }, (_, q) => Math.cos(q + 0.5));
+    const sparse = dense.map((v, q) => (q % 3 === 0 ? 0 : v));
+    for (const basis of [dense, sparse]) expect(same(neededRadii(f, center, basis), reference(center, basis))).toBe(true);
   });
 });

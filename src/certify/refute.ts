@@ -5,7 +5,7 @@
 import { type Model } from '../core/model.js';
 import { parity } from '../core/bits.js';
 import { makeRng, streamSeed } from '../core/rng.js';
-import { cellParams, readout64, run64, step64, type CellParams } from './cells.js';
+import { cellParams, readout64, run64, step64Into, type CellParams } from './cells.js';
 
 export interface Counterexample {
   bits: string;
@@ -54,15 +54,17 @@ function allStrings(maxLen: number): string[] {
 
 /** Lengths n where the float64 orbit of `prefix` + bit^n reads the wrong parity (at most a few, earliest first). */
 function orbitCandidates(P: CellParams, prefix: string, bit: number, max: number): number[] {
-  let s = run64(P, prefix);
+  // The state and the two before it, in three buffers that take turns (no array per step).
+  let s: Float64Array = run64(P, prefix);
   const p0 = parity(prefix);
   const out: number[] = [];
-  let back1 = s;
-  let back2 = s;
+  let back1: Float64Array = Float64Array.from(s);
+  let back2: Float64Array = Float64Array.from(s);
   for (let n = 1; n <= max && out.length < 3; n++) {
+    const free = back2;
     back2 = back1;
     back1 = s;
-    s = step64(P, s, bit);
+    s = step64Into(P, back1, bit, free);
     // A fixed point (input 0) or a 2-cycle (input 1) reached in float64: the read-out repeats from here on.
     let moved = 0;
     for (let i = 0; i < s.length; i++) moved = Math.max(moved, Math.abs(s[i] - back2[i]));
@@ -101,13 +103,14 @@ export function refute(model: Model, opts: RefuteOptions = {}): Counterexample |
 
   const rng = makeRng(streamSeed(opts.seed ?? 0, REFUTE_STREAM));
   const rnd: string[] = [];
+  // Each string's character codes in one buffer, made a string once (not one concatenation per bit).
+  const codes = new Uint16Array(600);
   for (const p of [0.5, 0.1, 0.02, 0.005, 0.9, 0.98, 0.995]) {
     for (let i = 0; i < 60; i++) {
       const L = rng.int(1, 600);
       const th = Math.floor(p * 16777216);
-      let s = '';
-      for (let t = 0; t < L; t++) s += rng.nextU32() >>> 8 < th ? '1' : '0';
-      rnd.push(s);
+      for (let t = 0; t < L; t++) codes[t] = rng.nextU32() >>> 8 < th ? 49 : 48;
+      rnd.push(String.fromCharCode.apply(null, codes.subarray(0, L) as unknown as number[]));
     }
   }
   found.push(firstWrong(model, rnd, 'sparse and dense random strings'));

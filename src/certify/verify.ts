@@ -43,14 +43,32 @@ interface F {
   lo: Float64Array;
   hi: Float64Array;
   e: number;
+  /** radiusOf(this) once taken, -1 before (a form is never changed after it is made, so it is taken once). */
+  r: number;
 }
 
 const magOf = (lo: number, hi: number): number => Math.max(Math.abs(lo), Math.abs(hi));
 
 function radiusOf(x: F): number {
+  if (x.r !== -1) return x.r;
   let s = x.e;
   for (let k = 0; k < x.lo.length; k++) s = up(s + magOf(x.lo[k], x.hi[k]));
+  x.r = s;
   return s;
+}
+
+// Coefficient arrays are carved out of large zeroed buffers, each part used once (allocating every short
+// Float64Array on its own took most of verify's time). A part keeps its buffer alive, nothing else shares it.
+let SLAB = new Float64Array(0);
+let SLAB_AT = 0;
+function coefs(g: number): Float64Array {
+  if (SLAB_AT + g > SLAB.length) {
+    SLAB = new Float64Array(Math.max(1 << 16, g));
+    SLAB_AT = 0;
+  }
+  const a = SLAB.subarray(SLAB_AT, SLAB_AT + g);
+  SLAB_AT += g;
+  return a;
 }
 const rangeOf = (x: F): I => {
   const r = radiusOf(x);
@@ -63,8 +81,8 @@ function lin(xs: F[], ws: ArrayLike<number>, constant: number, g: number): F {
   // adds exactly zero (most absorbed generators belong to one coordinate only).
   let c0 = constant;
   let c1 = constant;
-  const lo = new Float64Array(g);
-  const hi = new Float64Array(g);
+  const lo = coefs(g);
+  const hi = coefs(g);
   let e = 0;
   for (let i = 0; i < xs.length; i++) {
     const w = ws[i];
@@ -84,18 +102,18 @@ function lin(xs: F[], ws: ArrayLike<number>, constant: number, g: number): F {
     }
     e = up(e + up(Math.abs(w) * x.e));
   }
-  return { c0, c1, lo, hi, e };
+  return { c0, c1, lo, hi, e, r: -1 };
 }
 
 function widen(x: F, by: number): F {
-  return { c0: x.c0, c1: x.c1, lo: x.lo, hi: x.hi, e: up(x.e + by) };
+  return { c0: x.c0, c1: x.c1, lo: x.lo, hi: x.hi, e: up(x.e + by), r: -1 };
 }
 
 /** The coefficients of x times the interval [s0, s1] (imul per coefficient). */
 function scaleCoefs(x: F, s0: number, s1: number): { lo: Float64Array; hi: Float64Array } {
   const g = x.lo.length;
-  const lo = new Float64Array(g);
-  const hi = new Float64Array(g);
+  const lo = coefs(g);
+  const hi = coefs(g);
   for (let k = 0; k < g; k++) {
     const l = x.lo[k];
     const h = x.hi[k];
@@ -146,7 +164,7 @@ function taylor(z: F, kind: 'tanh' | 'sigmoid'): F {
   const a = scaleCoefs(z, D[0], D[1]);
   const rem = up(up(maxF2(kind, lo, hi) * up(R * R)) / 2);
   const e = up(up(up(mag(D) * z.e) + rem) + (kind === 'tanh' ? TANH_ERR : SIGMOID_ERR));
-  return { c0: c[0], c1: c[1], lo: a.lo, hi: a.hi, e };
+  return { c0: c[0], c1: c[1], lo: a.lo, hi: a.hi, e, r: -1 };
 }
 
 /** f(z) by the mean-value form around the centre's midpoint: f(m) + f'([lo, hi]) (z - m). */
@@ -164,7 +182,7 @@ function meanValue(z: F, kind: 'tanh' | 'sigmoid'): F {
   const c = iadd([fm - LIBM, fm + LIBM], imul(S, d));
   const a = scaleCoefs(z, S[0], S[1]);
   const e = up(up(S[1] * z.e) + (kind === 'tanh' ? TANH_ERR : SIGMOID_ERR));
-  return { c0: c[0], c1: c[1], lo: a.lo, hi: a.hi, e };
+  return { c0: c[0], c1: c[1], lo: a.lo, hi: a.hi, e, r: -1 };
 }
 
 /** What absorb turns into a box: the error, half the centre's width and half of every coefficient's. */
@@ -193,8 +211,8 @@ function times(x: F, y: F): F {
   const c = imul(xc, yc);
   // a_k = iadd(imul(xc, y_k), imul(yc, x_k)), written out.
   const g = x.lo.length;
-  const lo = new Float64Array(g);
-  const hi = new Float64Array(g);
+  const lo = coefs(g);
+  const hi = coefs(g);
   for (let k = 0; k < g; k++) {
     const yl = y.lo[k], yh = y.hi[k], xl = x.lo[k], xh = x.hi[k];
     const p0 = x.c0 * yl, p1 = x.c0 * yh, p2 = x.c1 * yl, p3 = x.c1 * yh;
@@ -209,7 +227,7 @@ function times(x: F, y: F): F {
   // (x - xc)(y - yc) is at most rx ry; the centres' own spread was kept in c.
   const top = up(up(mag(xc) + rx) * up(mag(yc) + ry));
   const e = up(up(up(rx * ry) + up(mag(xc) * y.e) + up(mag(yc) * x.e)) + up(top * U32) + TINY32);
-  return { c0: c[0], c1: c[1], lo, hi, e };
+  return { c0: c[0], c1: c[1], lo, hi, e, r: -1 };
 }
 
 const ONES = [1, 1];
@@ -310,7 +328,7 @@ function absorb(s: F[]): F[] {
   return s.map((x, i) => {
     const m = (x.c0 + x.c1) / 2;
     let r = up(x.e + Math.max(up(x.c1 - m), up(m - x.c0)));
-    const a = new Float64Array(G);
+    const a = coefs(G);
     let q = 0;
     for (let k = 0; k < g; k++) {
       const lo = x.lo[k];
@@ -326,7 +344,7 @@ function absorb(s: F[]): F[] {
     }
     a[q + i] = r;
     // Point coefficients: lo and hi are the same numbers (one array, never written after this).
-    return { c0: m, c1: m, lo: a, hi: a, e: 0 };
+    return { c0: m, c1: m, lo: a, hi: a, e: 0, r: -1 };
   });
 }
 
@@ -352,7 +370,7 @@ function regionForm(r: Reg, n: number): F[] {
       lo[k] = l;
       hi[k] = h;
     }
-    return { c0: r.center[i], c1: r.center[i], lo, hi, e: 0 };
+    return { c0: r.center[i], c1: r.center[i], lo, hi, e: 0, r: -1 };
   });
 }
 
@@ -362,9 +380,9 @@ function excess(s: F[], r: Reg, n: number): number {
   // x - c per coordinate, the same for every direction.
   const shifted: F[] = s.map((x, i) => {
     const [c0, c1] = iadd([x.c0, x.c1], [-r.center[i], -r.center[i]]);
-    return { c0, c1, lo: x.lo, hi: x.hi, e: x.e };
+    return { c0, c1, lo: x.lo, hi: x.hi, e: x.e, r: -1 };
   });
-  const col = new Float64Array(n);
+  const col = coefs(n);
   for (let k = 0; k < n; k++) {
     for (let i = 0; i < n; i++) col[i] = r.basis[i * n + k];
     const y = lin(shifted, col, 0, s[0].lo.length);
@@ -420,7 +438,7 @@ function halves(s: F[]): [F[], F[]] {
       lo[q] = h[0];
       hi[q] = h[1];
       const [c0, c1] = iadd([x.c0, x.c1], sign > 0 ? h : [-h[1], -h[0]]);
-      return { c0, c1, lo, hi, e: x.e };
+      return { c0, c1, lo, hi, e: x.e, r: -1 };
     });
   return [half(-1), half(1)];
 }
@@ -510,7 +528,7 @@ export function verify(model: Model, cert: unknown): VerifyResult {
   const mask = (1 << k!) - 1;
   const cls = (par: number, code: number): number => par * (1 << k!) + (code & mask);
   // 2. The states after every string of length baseFrom..depth lie in their regions.
-  const zero: F[] = Array.from({ length: n }, () => ({ c0: 0, c1: 0, lo: new Float64Array(0), hi: new Float64Array(0), e: 0 }));
+  const zero: F[] = Array.from({ length: n }, () => ({ c0: 0, c1: 0, lo: new Float64Array(0), hi: new Float64Array(0), e: 0, r: -1 }));
   let bad: string | null = null;
   const walk = (s: F[], code: number, par: number, d: number, bits: string): void => {
     if (bad) return;
