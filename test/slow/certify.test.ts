@@ -1,4 +1,4 @@
-// Slow (several minutes on one core; in the slow project, which `npm run test:all` and CI run): 10 default seeds, each trained with the
+// Slow (about a minute on one core; in the slow project, which `npm run test:all` and CI run): 10 default seeds, each trained with the
 // defaults (goal 'certified': solve, structured families, certify, hardening rounds with state noise and the
 // forget-gate penalty). The issue's target: at least 9 of 10 end certified, each certificate accepted by verify,
 // and every other verdict backed (a counterexample predict confirms, an `unknown` that names the failing condition).
