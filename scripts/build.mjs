@@ -100,10 +100,13 @@ export function outOfDate(root, step, stamps = readStamps(root)) {
   return null;
 }
 
-/** Records `step` as built from the inputs and to the outputs now on disk. */
-export function record(root, step) {
+/**
+ * Records `step` as built to the outputs now on disk from `inputs`: the inputs' hash taken before the step ran (the
+ * default, now, is for a step that did not run), so an input edited while the step ran is out of date next time.
+ */
+export function record(root, step, inputs = hashPaths(root, step.inputs).hash) {
   const stamps = readStamps(root);
-  stamps[step.name] = { inputs: hashPaths(root, step.inputs).hash, outputs: hashPaths(root, step.outputs).hash };
+  stamps[step.name] = { inputs, outputs: hashPaths(root, step.outputs).hash };
   writeStamps(root, stamps);
 }
 
@@ -144,8 +147,9 @@ async function main(argv) {
     }
     console.log(`build: ${step.name} (${why})`);
     forget(ROOT, step);
+    const inputs = hashPaths(ROOT, step.inputs).hash;
     for (const group of step.run) await Promise.all(group.map((c) => exec(ROOT, c)));
-    record(ROOT, step);
+    record(ROOT, step, inputs);
   }
   if (check && stale) process.exitCode = 1;
 }

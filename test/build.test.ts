@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 // @ts-ignore: a plain .mjs module (no declarations; tests are not type-checked)
-import { STEPS, outOfDate, record } from '../scripts/build.mjs';
+import { STEPS, hashPaths, outOfDate, record } from '../scripts/build.mjs';
 
 interface Step {
   name: string;
@@ -107,6 +107,13 @@ describe('when a step is out of date', () => {
     expect(judged('tsconfig.json')).toEqual([null, 'its inputs changed']);
     expect(judged('scripts/bundle-cli.mjs')).toEqual([null, 'its inputs changed']);
     expect([outOfDate(root, wasm), outOfDate(root, ts)]).toEqual([null, null]);
+  });
+
+  it('an input edited while its step ran: the step is recorded with the inputs it started from, so it runs again', () => {
+    const before = hashPaths(root, wasm.inputs).hash;
+    put('assembly/index.ts', '// edited during the compile\n');
+    record(root, wasm, before);
+    expect(outOfDate(root, wasm)).toBe('its inputs changed');
   });
 
   it('an output edited or removed since the step built it rebuilds that step', () => {
