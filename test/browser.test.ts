@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { train, certify, isRobust, Model, parity, randomStrings, type TrainConfig } from '../src/index.js';
 import { flipFlopModel } from '../src/certify/index.js';
 import { project, regionBox, wrongCount } from '../web/src/statespace.js';
@@ -32,7 +32,7 @@ const ARTIFACTS = join(ROOT, 'test-artifacts');
 const FIXTURE = join(ROOT, 'test/fixtures/solved-lstm.json');
 
 let browser: Browser;
-/** One context for every page: the bundle, cached after the first page, loads compiled. */
+/** One context and one tab (see open) for every test: the bundle, cached after the first load, loads compiled. */
 let context: BrowserContext;
 let server: StaticServer;
 let tmp: string;
@@ -80,15 +80,33 @@ interface Opened {
   problems: string[];
 }
 
+/**
+ * One tab for every test, each test loading the page into it afresh: a new document, worker, wasm instance and
+ * model, as in a new tab (the page keeps no storage). A new tab is a new window in Chromium's headless mode, with its
+ * own renderer and its own browser-UI renderers (the omnibox popup's WebUI): about 1.5 s of CPU per tab here, which
+ * was a third of this file's CPU time.
+ */
+let tab: Page | null = null;
+/** Takes the listeners of the previous test's page off the tab. */
+let detach: (() => void) | null = null;
+
 async function open(url?: string, waitReady = true): Promise<Opened> {
   if (missing) throw new Error(missing);
   url ??= server.url;
-  const page = await context.newPage();
+  if (!tab || tab.isClosed()) tab = await context.newPage();
+  detach?.();
+  const page = tab;
   const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
+  const onError = (e: Error): void => void problems.push(`pageerror: ${e.message}`);
+  const onConsole = (m: ConsoleMessage): void => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
+  };
+  page.on('pageerror', onError);
+  page.on('console', onConsole);
+  detach = () => {
+    page.off('pageerror', onError);
+    page.off('console', onConsole);
+  };
   await page.goto(url);
   if (waitReady) await page.waitForSelector('html[data-ready="true"]', { timeout: 10_000 });
   return { page, problems };
@@ -185,7 +203,6 @@ describe('demo page in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'browser.png'), fullPage: true });
     expect(await page.locator(byId('error')).isVisible()).toBe(false);
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('trains toward the default goal, shows the hardening phase, and says which goal was reached, as Node does', async () => {
@@ -228,7 +245,6 @@ describe('demo page in Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'browser-goal.png'), fullPage: true });
     expect(problems).toEqual([]);
-    await page.close();
   }, 240_000);
 
   it('gives bit-identical weights to Node with non-default settings', async () => {
@@ -246,7 +262,6 @@ describe('demo page in Chromium', () => {
     expect(await text(page, 'weights-hash')).toBe(node.model.weightsHash());
     expect(await text(page, 'step')).toBe('300');
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('trains a GRU picked in the cell selector to bit-identical weights to Node, and draws its single state', async () => {
@@ -261,7 +276,6 @@ describe('demo page in Chromium', () => {
     expect(await predictIn(page, '1101')).toBe(shown(node.model.predict('1101')));
     expect(await page.locator(byId('heatmap-note')).textContent()).toContain('the GRU has one state, h');
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('loads a model trained in Node and predicts exactly what Node predicts', async () => {
@@ -279,7 +293,6 @@ describe('demo page in Chromium', () => {
     const inPage = await page.evaluate((ss) => window.__parity.model()!.predictBatch(ss), strings);
     expect(inPage).toEqual(model.predictBatch(strings));
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('stays responsive while training and stops on Stop', async () => {
@@ -314,7 +327,6 @@ describe('demo page in Chromium', () => {
     expect(await page.locator(byId('train')).isEnabled()).toBe(true);
     expect(await page.locator(byId('stop')).isDisabled()).toBe(true);
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('shows a clear message for bad input and keeps working', async () => {
@@ -355,7 +367,6 @@ describe('demo page in Chromium', () => {
     expect(await text(page, 'error')).not.toMatch(/Settings/);
     expect((await predictIn(page, '1011')).startsWith('1')).toBe(true);
     expect(problems).toEqual([]);
-    await page.close();
   });
 });
 
@@ -418,7 +429,6 @@ describe('certify and state space on the page', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'browser-certify.png'), fullPage: true });
     expect(await page.locator(byId('error')).isVisible()).toBe(false);
     expect(problems).toEqual([]);
-    await page.close();
   });
 });
 
@@ -478,7 +488,6 @@ describe('certify and state space on the page, continued', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.locator('.try').screenshot({ path: join(ARTIFACTS, 'browser-flipflop.png') });
     expect(problems).toEqual([]);
-    await page.close();
   });
 });
 
@@ -518,8 +527,7 @@ describe('the built package in a Vite app', () => {
         expect(got.startsWith(String(parity('1101001')))).toBe(true);
         expect(await text(page, 'weights-hash')).toBe(node.weightsHash());
         expect(problems).toEqual([]);
-        await page.close();
-      } finally {
+          } finally {
         await served.close();
       }
     } finally {
