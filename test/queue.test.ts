@@ -233,13 +233,26 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     const localRun = runSweep(expandGrid({ hidden: [4, 5], seeds: 6, base: { steps: 500, untilSolved: false, evalEvery: 250 } }), { runner: inlineRunner() });
     const grid = ['--hidden', '4,5', '--seeds', '6', '--steps', '500', '--no-until-solved', '--eval-every', '250'];
     const sweep = runIn(['sweep', ...grid, '--queue', url(2), '--results', results, '--json']);
+    // Kill `a` mid-job for certain: once it holds an active job, stop it (SIGSTOP), and kill it only if the job is
+    // still unfinished once stopped; else let it go on and wait for its next job. (Jobs take tens of milliseconds, so
+    // killing "after two results" could land between jobs, or after the last, on a busy machine.)
+    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port, db: 2 } });
+    const mine = (j: { processedBy?: string } | undefined): boolean => j?.processedBy?.endsWith(`#${a.child.pid}`) ?? false;
     const t0 = Date.now();
-    for (;;) {
-      await sleep(50);
-      if (fs.existsSync(results) && readLines(results).length >= 2) break;
-      if (Date.now() - t0 > 30_000) throw new Error('no results');
+    for (let killed = false; !killed; ) {
+      if (Date.now() - t0 > 30_000) throw new Error('worker a never held a job');
+      const held = (await q.getJobs(['active'])).find(mine);
+      if (!held) {
+        await sleep(2);
+        continue;
+      }
+      a.child.kill('SIGSTOP');
+      await sleep(100);
+      if (await held.isActive()) {
+        a.child.kill('SIGKILL');
+        killed = true;
+      } else a.child.kill('SIGCONT');
     }
-    a.child.kill('SIGKILL');
     const res = await sweep;
     expect(res.code).toBe(0);
     const lines = readLines(results);
@@ -247,7 +260,6 @@ describe.skipIf(!haveRedis)('sweeps through a real Redis', () => {
     expect(new Set(lines.map((r) => r.key)).size).toBe(12);
     expect(lines.every((r) => r.status === 'ok' && r.steps === 500)).toBe(true);
     // The kill landed mid-job: one job was found stalled and run again by the other worker.
-    const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port, db: 2 } });
     const jobs = await q.getJobs(['completed']);
     expect(jobs).toHaveLength(12);
     expect(jobs.filter((j) => j.stalledCounter > 0 || j.attemptsStarted > 1).length).toBeGreaterThanOrEqual(1);
