@@ -1,8 +1,8 @@
 // certify and verify: hand-built flip-flops certify and verify accepts; solved and leaky models are refuted with a
 // string that plain inference gets wrong; every tampered field and another model's weights are rejected; the two
 // agree on the committed fixture models, the default trained one among them certified; bad input is a ParityError.
-import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -180,6 +180,7 @@ describe('verify rejects what does not prove the claim', () => {
 
 describe('the certify and verify commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'certify-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = async (...args: string[]): Promise<{ code: number | null; out: string }> => {
     const program = new Command('parity-lstm').exitOverride();
     let code: number | null = null;

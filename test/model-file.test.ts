@@ -2,8 +2,8 @@
 // command that reads a model refuse a weight that is not a finite float32 with the same line, naming the tensor
 // and the index, and exit 2; no command answers NaN.
 
-import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Model, ParityError, parseModelFile } from '../src/index.js';
@@ -23,6 +23,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parity-model-file-'));
   good = (await Model.create({ hidden: 3, seed: 4 })).toJSON();
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the model-file check', () => {
   it('accepts the largest float32 and refuses what rounds past it, naming the tensor and index', async () => {
