@@ -55,6 +55,52 @@ export async function measure(unit, t) {
   };
 }
 
+/**
+ * measure() for several units at once, round-robin: every unit's cold call and warm-up first, then `rounds` rounds of
+ * one repetition of each. A window of a few seconds in which the machine runs slow (this shared host has them, up to
+ * ~10 s in which code that touches memory runs 0.6-0.7x while the register-only peak does not move) then costs each
+ * unit a few of its repetitions instead of all of them, and the median stands. Returns one result per unit, as measure().
+ */
+export async function measureRoundRobin(units, t, rounds) {
+  const cold = [];
+  const warmupUnits = [];
+  for (const unit of units) {
+    let t0 = now();
+    const seq = await call(unit);
+    cold.push({ rate: seq / ((now() - t0) / 1000), seconds: (now() - t0) / 1000 });
+    t0 = now();
+    let n = 0;
+    while (n < 1 || now() - t0 < t.warmSec * 1000) {
+      await call(unit);
+      n++;
+    }
+    warmupUnits.push(n);
+  }
+  const reps = units.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < units.length; k++) {
+      const r0 = now();
+      let seq = 0;
+      let n = 0;
+      do {
+        const q = units[k]();
+        seq += typeof q === 'number' ? q : await q;
+        n++;
+      } while (now() - r0 < t.repSec * 1000);
+      const seconds = (now() - r0) / 1000;
+      reps[k].push({ rate: seq / seconds, units: n, seconds });
+    }
+  }
+  return units.map((_, k) => {
+    const st = stats(reps[k].map((x) => x.rate));
+    return {
+      cold: cold[k],
+      warm: { median: st.median, min: st.min, max: st.max, reps: st.n, unitsPerRep: stats(reps[k].map((x) => x.units)).median },
+      warmupUnits: warmupUnits[k],
+    };
+  });
+}
+
 /** Small command-line parser shared by the JS peers: --quick, --out FILE, --configs A,B, --solve, --key value. */
 export function parseArgs(argv) {
   const o = { quick: false, out: null, configs: null, solve: false };

@@ -5,7 +5,7 @@
 // Usage: node bench/peers/ours.mjs --cell lstm|rnn|gru [--configs A,B,C,infer] [--solve [--seeds 1,2,..]] [--quick] [--out FILE]
 import { CONFIGS, SOLVE, timing } from '../lib/configs.mjs';
 import { batchPool, seqSteps } from '../lib/data.mjs';
-import { measure, parseArgs, emit, log, now } from '../lib/measure.mjs';
+import { measureRoundRobin, parseArgs, emit, log, now } from '../lib/measure.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const cell = args.cell ?? 'lstm';
@@ -13,7 +13,10 @@ const t = timing(args.quick);
 const seeds = args.seeds ? String(args.seeds).split(',').map(Number) : SOLVE.seeds;
 const lib = await import('../../dist/index.js');
 
+// The configs are timed round-robin in this one process (measureRoundRobin), each repetition of one beside one of
+// every other, so a slow spell of the machine falls on all of them alike and on few repetitions of each.
 const results = {};
+const cells = [];
 for (const cfg of CONFIGS) {
   if (args.configs && !args.configs.includes(cfg.id)) continue;
   const pool = batchPool(cfg);
@@ -38,11 +41,15 @@ for (const cfg of CONFIGS) {
       return n;
     };
   }
-  const r = await measure(unit, t);
-  results[cfg.id] = { ...r, setupSeconds, seqStepsPerUnit: cfg.kind === 'train' ? seqSteps(pool.flat()) / pool.length : seqSteps(pool[0]) };
-  log(`ours ${cell} ${cfg.id}: ${(r.warm.median / 1e6).toFixed(3)} M seq-steps/s warm, ${(r.cold.rate / 1e6).toFixed(3)} M cold`);
-  m.dispose();
+  cells.push({ cfg, pool, m, unit, setupSeconds });
 }
+const measured = await measureRoundRobin(cells.map((c) => c.unit), t, t.quick ? t.reps : 15);
+cells.forEach(({ cfg, pool, m, setupSeconds }, k) => {
+  const r = measured[k];
+  results[cfg.id] = { ...r, setupSeconds, seqStepsPerUnit: cfg.kind === 'train' ? seqSteps(pool.flat()) / pool.length : seqSteps(pool[0]) };
+  log(`ours ${cell} ${cfg.id}: ${(r.warm.median / 1e6).toFixed(3)} M seq-steps/s warm (${r.warm.reps} reps, min-max ${(r.warm.min / 1e6).toFixed(3)}-${(r.warm.max / 1e6).toFixed(3)}), ${(r.cold.rate / 1e6).toFixed(3)} M cold`);
+  m.dispose();
+});
 
 let solve = null;
 if (args.solve) {
