@@ -294,7 +294,7 @@ for (const row of solveRows) {
 const out = [];
 out.push(`parity-lstm bench (${quick ? 'QUICK: few repetitions, smoke test only' : 'full'}) - ${meta.date}, commit ${meta.commit ?? '?'}, Node ${meta.node}, ${meta.cpu}, ${meta.cores} cores, load average at start ${meta.loadAverageAtStart.join(' ')}`);
 out.push('Sequence-steps/s = sum of the lengths of the strings processed per second of wall time, one thread. Training = forward + BPTT + optimiser (Adam 0.01), plus turning strings into the engine\'s input; inference = forward only.');
-out.push(`Each figure: warm = median of up to ${t.reps} repetitions of >= ${t.repSec} s after ${t.warmSec} s warm-up; cold = the first call in a fresh process. Ratios: ours LSTM / peer.`);
+out.push(`Each figure: warm = median of up to ${t.reps} repetitions of >= ${t.repSec} s after ${t.warmSec} s warm-up (ours: ${t.rounds}, its four configs round-robin); cold = the first call in a fresh process. Ratios: ours LSTM / peer.`);
 out.push('');
 out.push(`Peak: ${peak.gflops.toFixed(1)} GFLOP/s f32, one core (${peak.how}; medians ${peak.start.gflops.toFixed(1)} at start, ${peak.end.gflops.toFixed(1)} at end, cold first call ${peak.start.cold.toFixed(1)})`);
 out.push(`  kernel: ${peak.kernel}; built with \`${peak.build}\``);

@@ -38,8 +38,8 @@ export const SOLVE = {
  */
 export function timing(quick) {
   return quick
-    ? { quick: true, repSec: 0.05, reps: 3, minReps: 1, warmSec: 0.05, cellSec: 0.5 }
-    : { quick: false, repSec: 0.25, reps: 7, minReps: 3, warmSec: 0.4, cellSec: 4 };
+    ? { quick: true, repSec: 0.05, reps: 3, minReps: 1, warmSec: 0.05, cellSec: 0.5, rounds: 3 }
+    : { quick: false, repSec: 0.25, reps: 7, minReps: 3, warmSec: 0.4, cellSec: 4, rounds: 15 }; // rounds: ours, round-robin
 }
 
 export function configById(id) {

@@ -43,7 +43,7 @@ for (const cfg of CONFIGS) {
   }
   cells.push({ cfg, pool, m, unit, setupSeconds });
 }
-const measured = await measureRoundRobin(cells.map((c) => c.unit), t, t.quick ? t.reps : 15);
+const measured = await measureRoundRobin(cells.map((c) => c.unit), t, t.rounds);
 cells.forEach(({ cfg, pool, m, setupSeconds }, k) => {
   const r = measured[k];
   results[cfg.id] = { ...r, setupSeconds, seqStepsPerUnit: cfg.kind === 'train' ? seqSteps(pool.flat()) / pool.length : seqSteps(pool[0]) };
