@@ -1,11 +1,12 @@
 // `npm run bench`: training and inference throughput of ours against its peers, measured in one run, printed side
 // by side with ratios and shares of the machine's measured SIMD peak. See bench/README.md.
 //
-//   node bench/run.mjs [--quick] [--json FILE] [--peers ours,plain,tfjs-wasm,tfjs-cpu,torch,command,certified] [--no-solve]
+//   node bench/run.mjs [--quick] [--json FILE] [--peers ours,plain,tfjs-wasm,tfjs-cpu,torch,command,certified] [--no-solve] [--no-pin]
 //
 // Each peer runs in its own fresh Node (or Python) process, one after another, so every "cold" figure is a first
-// call in a fresh process and no peer's JIT, heap or threads disturb another's. Progress goes to stderr; the
-// tables go to stdout.
+// call in a fresh process and no peer's JIT, heap or threads disturb another's. Ours runs on one core, the fastest of
+// a short probe (lib/pin.mjs; --no-pin: wherever the scheduler puts it). Progress goes to stderr; the tables go to
+// stdout.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { measurePeak } from './lib/peak.mjs';
 import { stats, parseArgs } from './lib/measure.mjs';
 import { measureCommands, commandLines } from './command.mjs';
 import { measureCertified, certifiedLines } from './certified.mjs';
+import { chooseCore, pinned } from './lib/pin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -49,15 +51,24 @@ const meta = {
 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-bench-'));
+const pin = process.argv.includes('--no-pin') ? null : chooseCore(root, tmp);
+const pinCore = pin ? pin.core : null;
+meta.pin = pin;
+if (pin) log(`ours pinned to cpu ${pin.core} (probe, ours LSTM config A: ${pin.rates.map((r, c) => `cpu ${c} ${(r / 1e6).toFixed(2)} M`).join(', ')})`);
 const peers = [];
 const skipped = []; // { id, label, why }
 const failures = [];
 
-/** Runs one peer process; its JSON result lands in a temp file. Returns its peers or null on failure. */
+/**
+ * Runs one peer process; its JSON result lands in a temp file. Returns its peers or null on failure. Our own
+ * processes (name ours-*) run on the probed core; the others where the scheduler puts them (pinned to one core,
+ * TF.js lost 30-45%: V8's helper threads use the second core).
+ */
 function runPeer(name, cmd, cmdArgs, timeoutSec = 600) {
   const out = path.join(tmp, `${name}.json`);
   log(`\n== ${name}: ${path.basename(cmd)} ${cmdArgs.join(' ')}`);
-  const r = spawnSync(cmd, [...cmdArgs, ...(cmd === PYTHON ? [out] : ['--out', out])], {
+  const [run, runArgs] = pinned(name.startsWith('ours-') ? pinCore : null, cmd, [...cmdArgs, ...(cmd === PYTHON ? [out] : ['--out', out])]);
+  const r = spawnSync(run, runArgs, {
     cwd: root,
     stdio: ['ignore', 2, 2], // a peer's own chatter (TF.js greets on stdout) goes to stderr with the progress
     timeout: timeoutSec * 1000,
@@ -293,6 +304,11 @@ for (const row of solveRows) {
 
 const out = [];
 out.push(`parity-lstm bench (${quick ? 'QUICK: few repetitions, smoke test only' : 'full'}) - ${meta.date}, commit ${meta.commit ?? '?'}, Node ${meta.node}, ${meta.cpu}, ${meta.cores} cores, load average at start ${meta.loadAverageAtStart.join(' ')}`);
+out.push(
+  pin
+    ? `Ours ran on cpu ${pin.core} (taskset), the fastest of a probe of each core (ours LSTM, config A: ${pin.rates.map((r, c) => `cpu ${c} ${(r / 1e6).toFixed(2)} M`).join(', ')} seq-steps/s; this host at times slows one core's memory-touching code 0.6-0.7x); the other peers and the whole-command rows ran where the scheduler put them.`
+    : 'Ours not pinned to a core (--no-pin, or taskset or a second core missing).',
+);
 out.push('Sequence-steps/s = sum of the lengths of the strings processed per second of wall time, one thread. Training = forward + BPTT + optimiser (Adam 0.01), plus turning strings into the engine\'s input; inference = forward only.');
 out.push(`Each figure: warm = median of up to ${t.reps} repetitions of >= ${t.repSec} s after ${t.warmSec} s warm-up (ours: ${t.rounds}, its four configs round-robin); cold = the first call in a fresh process. Ratios: ours LSTM / peer.`);
 out.push('');
