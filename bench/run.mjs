@@ -4,9 +4,9 @@
 //   node bench/run.mjs [--quick] [--json FILE] [--peers ours,plain,tfjs-wasm,tfjs-cpu,torch,command,certified] [--no-solve] [--no-pin]
 //
 // Each peer runs in its own fresh Node (or Python) process, one after another, so every "cold" figure is a first
-// call in a fresh process and no peer's JIT, heap or threads disturb another's. Ours runs on one core, the fastest of
-// a short probe (lib/pin.mjs; --no-pin: wherever the scheduler puts it). Progress goes to stderr; the tables go to
-// stdout.
+// call in a fresh process and no peer's JIT, heap or threads disturb another's. Each of our processes runs on the
+// fastest core of a short probe when another core is measurably slow (lib/pin.mjs; --no-pin: never). Progress goes
+// to stderr; the tables go to stdout.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { measurePeak } from './lib/peak.mjs';
 import { stats, parseArgs } from './lib/measure.mjs';
 import { measureCommands, commandLines } from './command.mjs';
 import { measureCertified, certifiedLines } from './certified.mjs';
-import { chooseCore, pinned } from './lib/pin.mjs';
+import { chooseCore, pinned, probeLine, SLOW } from './lib/pin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -51,10 +51,8 @@ const meta = {
 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-bench-'));
-const pin = process.argv.includes('--no-pin') ? null : chooseCore(root, tmp);
-const pinCore = pin ? pin.core : null;
-meta.pin = pin;
-if (pin) log(`ours pinned to cpu ${pin.core} (probe, ours LSTM config A: ${pin.rates.map((r, c) => `cpu ${c} ${(r / 1e6).toFixed(2)} M`).join(', ')})`);
+const pinning = !process.argv.includes('--no-pin');
+meta.pins = {}; // per ours-* process: its probe and the core it ran on (lib/pin.mjs)
 const peers = [];
 const skipped = []; // { id, label, why }
 const failures = [];
@@ -67,7 +65,16 @@ const failures = [];
 function runPeer(name, cmd, cmdArgs, timeoutSec = 600) {
   const out = path.join(tmp, `${name}.json`);
   log(`\n== ${name}: ${path.basename(cmd)} ${cmdArgs.join(' ')}`);
-  const [run, runArgs] = pinned(name.startsWith('ours-') ? pinCore : null, cmd, [...cmdArgs, ...(cmd === PYTHON ? [out] : ['--out', out])]);
+  let core = null;
+  if (pinning && name.startsWith('ours-')) {
+    const pin = chooseCore(root, tmp);
+    if (pin) {
+      meta.pins[name] = pin;
+      core = pin.core;
+      log(`${name}: ${probeLine(pin)}`);
+    }
+  }
+  const [run, runArgs] = pinned(core, cmd, [...cmdArgs, ...(cmd === PYTHON ? [out] : ['--out', out])]);
   const r = spawnSync(run, runArgs, {
     cwd: root,
     stdio: ['ignore', 2, 2], // a peer's own chatter (TF.js greets on stdout) goes to stderr with the progress
@@ -305,8 +312,8 @@ for (const row of solveRows) {
 const out = [];
 out.push(`parity-lstm bench (${quick ? 'QUICK: few repetitions, smoke test only' : 'full'}) - ${meta.date}, commit ${meta.commit ?? '?'}, Node ${meta.node}, ${meta.cpu}, ${meta.cores} cores, load average at start ${meta.loadAverageAtStart.join(' ')}`);
 out.push(
-  pin
-    ? `Ours ran on cpu ${pin.core} (taskset), the fastest of a probe of each core (ours LSTM, config A: ${pin.rates.map((r, c) => `cpu ${c} ${(r / 1e6).toFixed(2)} M`).join(', ')} seq-steps/s; this host at times slows one core's memory-touching code 0.6-0.7x); the other peers and the whole-command rows ran where the scheduler put them.`
+  Object.keys(meta.pins).length
+    ? `Before each of our processes each core was probed (this host at times slows one core's memory-touching code 0.6-0.7x); a process ran on the fastest (taskset) when another was more than ${Math.round((1 - SLOW) * 100)}% slower: ${Object.entries(meta.pins).map(([name, pin]) => `${name} ${probeLine(pin)}`).join('; ')}. The other peers and the whole-command rows ran where the scheduler put them.`
     : 'Ours not pinned to a core (--no-pin, or taskset or a second core missing).',
 );
 out.push('Sequence-steps/s = sum of the lengths of the strings processed per second of wall time, one thread. Training = forward + BPTT + optimiser (Adam 0.01), plus turning strings into the engine\'s input; inference = forward only.');

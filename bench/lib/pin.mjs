@@ -1,9 +1,11 @@
 // Which core our own bench processes run on. This machine is a 2-vCPU guest on a shared host, and at times one of
-// its vCPUs runs code that touches memory at 0.6-0.7x of the other (for minutes; the register-only peak does not
-// notice): a process that happens to be scheduled there reads 30-40% low. So the runner probes every core with the
-// same short workload (ours, config A: memory-touching JS and wasm, a few tenths of a second) and runs ours on the
-// fastest with `taskset`. The other peers are not pinned: pinned to one core, TF.js lost 30-45% (V8's helper threads
-// use the second core); nor are the whole-command rows, whose compile threads are part of what a person waits for.
+// its vCPUs runs code that touches memory at 0.6-0.7x of the other (for seconds or many minutes, moving from one
+// vCPU to the other; the register-only peak does not notice): a process scheduled there reads 30-40% low. So before
+// each of our processes the runner probes every core with the same short workload (ours, config A: memory-touching
+// JS and wasm, a few tenths of a second), and when one core is at least 10% slower than the fastest, runs the process
+// on the fastest with `taskset`. Otherwise it is not pinned: pinned, V8's helper threads share its core, which costs
+// ours about 3% and cost TF.js 30-45%, which is why the other peers are never pinned; nor are the whole-command rows,
+// whose compile threads are part of what a person waits for.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,10 +13,14 @@ import { spawnSync } from 'node:child_process';
 
 export const TASKSET = '/usr/bin/taskset';
 
+/** A core this much slower than the fastest in the probe counts as disturbed. */
+export const SLOW = 0.9;
+
 /**
- * Probes each core twice, alternating, with `bench/peers/ours.mjs --configs A --quick` pinned there, and returns
- * { core, rates: [per core, best of its probes, seq-steps/s] }, or null where pinning is not possible (not Linux, no
- * taskset, one core) or a probe failed (then nothing is pinned).
+ * Probes each core twice, alternating, with `bench/peers/ours.mjs --configs A --quick` pinned there. Returns
+ * { core, rates } (rates: per core, the best of its probes, seq-steps/s), core being the fastest when another is
+ * below SLOW of it and null when none is; or null where pinning is not possible (not Linux, no taskset, one core) or a
+ * probe failed.
  */
 export function chooseCore(root, tmp) {
   const cores = os.cpus().length;
@@ -33,8 +39,14 @@ export function chooseCore(root, tmp) {
       rates[core] = Math.max(rates[core], rate);
     }
   }
-  const core = rates.indexOf(Math.max(...rates));
-  return { core, rates };
+  const best = Math.max(...rates);
+  return { core: Math.min(...rates) < SLOW * best ? rates.indexOf(best) : null, rates };
+}
+
+/** One line for the log and the header: the probe and what it decided. */
+export function probeLine(pin) {
+  const rates = pin.rates.map((r, c) => `cpu ${c} ${(r / 1e6).toFixed(2)} M`).join(', ');
+  return pin.core === null ? `unpinned (probe, ours LSTM config A: ${rates})` : `pinned to cpu ${pin.core} (probe, ours LSTM config A: ${rates})`;
 }
 
 /** The command and arguments that run `cmd args` on `core` (or as they are when core is null). */
