@@ -201,11 +201,31 @@ describe('inference', () => {
     }
   });
 
-  it('rejects bad strings with a ParityError', async () => {
+  it('rejects bad strings with a ParityError naming the first bad string, and keeps working', async () => {
     const m = await Model.create();
     expect(() => m.predict('')).toThrow(/empty/);
     expect(() => m.predict('0121')).toThrow(/"2" at position 3/);
     expect(() => m.loadBatch(['01', 'ab'])).toThrow(ParityError);
+    // the bits are checked as they are written: the first bad string in the given order is named, whatever its fault
+    expect(() => m.loadBatch(['0110', '0x1', ''])).toThrow(/^training string has "x" at position 2/);
+    expect(() => m.loadBatch(['0110', '', '0x1'])).toThrow(/^training string is empty/);
+    expect(() => m.logits(['1', '0'.repeat(40) + '2', '1'.repeat(70)])).toThrow(/"2" at position 41/);
+    // past the first chunk of a streamed string (far longer than the inference region's steps)
+    const long = '01'.repeat(300_000);
+    expect(() => m.logits([long, long.slice(0, 500_001) + 'b' + long.slice(500_002)])).toThrow(/"b" at position 500002/);
+    // a failed load leaves no batch loaded (not half of one); then a good one trains, and inference is unchanged
+    m.loadBatch(['0110', '1']);
+    expect(() => m.loadBatch(['0110', '01a'])).toThrow(/"a" at position 3/);
+    expect(() => m.step()).toThrow(/no training batch is loaded/);
+    const strings = randomStrings(30, 1, 40, 3);
+    const before = Array.from(m.logits(strings));
+    m.loadBatch(['0110', '1']);
+    expect(Number.isFinite(m.step())).toBe(true);
+    const fresh = await Model.create();
+    fresh.loadBatch(['0110', '1']);
+    fresh.step();
+    expect(m.weightsHash()).toBe(fresh.weightsHash());
+    expect(Array.from(fresh.logits(strings))).not.toEqual(before); // the step changed the weights; m's old answers were its own
   });
 
   it('predict gives parity and the probability that the parity is 1 (the solved fixture model: the right parity)', async () => {

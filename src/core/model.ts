@@ -259,15 +259,25 @@ export class Model {
     }
   }
 
-  /** Writes a training batch into wasm memory: sorted longest first, four strings per SIMD group. */
+  /**
+   * Writes a training batch into wasm memory: sorted longest first, four strings per SIMD group. The bits are
+   * checked as they are written, in the one pass over each string that writing makes. A bad batch leaves no batch
+   * loaded, and checkBits names its first bad string and place.
+   */
   loadBatch(strings: string[]): void {
     if (strings.length === 0) throw new ParityError('a batch needs at least one string');
-    for (const s of strings) checkBits(s, 'training string');
-    this.loadBatchUnchecked(strings);
+    if (allNonEmpty(strings) && this.writeBatch(strings)) return;
+    this.loaded = 0;
+    checkEach(strings, 'training string'); // throws, naming the first bad string and place
   }
 
   /** loadBatch without validating the strings (the trainer makes them itself). */
   loadBatchUnchecked(strings: readonly string[]): void {
+    this.writeBatch(strings);
+  }
+
+  /** Sorts and writes a batch of non-empty strings; false when a character was not 0 or 1. */
+  private writeBatch(strings: readonly string[]): boolean {
     const B = strings.length;
     if (this.order.length < B) this.order = new Int32Array(Math.max(B, 2 * this.order.length));
     const order = this.order;
@@ -275,19 +285,22 @@ export class Model {
     this.prepareTraining(B, maxLen);
     this.use(0);
     const p = this.ptr;
-    this.writeStrings(strings, order, 0, B, 0, maxLen, p.lengths, p.targets, p.x, p.stride);
+    const bitsOnly = this.writeStrings(strings, order, 0, B, 0, maxLen, p.lengths, p.targets, p.x, p.stride);
     this.loaded = B;
+    return bitsOnly;
   }
 
   /**
    * Writes strings order[i0 .. i0+n) as lanes 0..n-1, steps t0 .. t0+steps-1 at X[g][0 ..), and with t0 = 0 their
    * lengths and targets. lengths, targets, x: float indices of the selected region's arrays; stride: its TCAP.
+   * Returns false when a character written was not 0 or 1.
    */
-  private writeStrings(strings: readonly string[], order: Int32Array, i0: number, n: number, t0: number, steps: number, lengths: number, targets: number, x: number, stride: number): void {
+  private writeStrings(strings: readonly string[], order: Int32Array, i0: number, n: number, t0: number, steps: number, lengths: number, targets: number, x: number, stride: number): boolean {
     const f32 = this.core.f32;
     const i32 = this.core.i32;
     const groups = (n + 3) >> 2;
     const last = t0 + steps;
+    let bitsOnly = true;
     for (let g = 0; g < groups; g++) {
       const first = strings[order[i0 + 4 * g]];
       const end = Math.min(first.length, last); // the group's longest string: sorted, so its first
@@ -298,12 +311,14 @@ export class Model {
         const L = bits.length;
         const stop = L < end ? L : end;
         const p = writeLane(f32, x + g * stride * 4 + lane, bits, t0, stop, end);
+        if (p < 0) bitsOnly = false;
         if (t0 === 0) {
           i32[lengths + s] = L;
           f32[targets + s] = L <= end ? p : parity(bits); // p is the parity when the chunk held the whole string
         }
       }
     }
+    return bitsOnly;
   }
 
   /** A non-zero status from the core means the JS side broke the contract: a bug, not bad input. */
@@ -360,8 +375,8 @@ export class Model {
    * per-step activations, so a string of a million bits needs no more memory than one of ten.
    */
   logits(strings: string[]): Float32Array {
-    for (const s of strings) checkBits(s);
-    return this.logitsUnchecked(strings);
+    if (!allNonEmpty(strings)) checkEach(strings); // throws, naming the first bad string
+    return this.inferLogits(strings, true);
   }
 
   /**
@@ -370,6 +385,14 @@ export class Model {
    * kernels run (a frozen array of strings cannot change).
    */
   logitsUnchecked(given: readonly string[]): Float32Array {
+    return this.inferLogits(given, false);
+  }
+
+  /**
+   * logits, and with `check` the bits checked as they are written (the one pass over them that writing makes, as
+   * loadBatch does): at the first chunk that holds a character other than 0 or 1, checkBits names the string and place.
+   */
+  private inferLogits(given: readonly string[], check: boolean): Float32Array {
     let strings = given;
     const n = strings.length;
     const out = new Float32Array(n);
@@ -399,14 +422,14 @@ export class Model {
       const Bs = Math.min(perBatch, n - i0);
       const len = strings[order[i0]].length;
       if (len <= stride) {
-        this.writeStrings(strings, order, i0, Bs, 0, len, lengths, targets, x, stride);
+        if (!this.writeStrings(strings, order, i0, Bs, 0, len, lengths, targets, x, stride) && check) checkEach(strings);
         this.runInference(Bs, len, out, order, i0);
         continue;
       }
       this.check('inferBegin', this.core.call('inferBegin', () => ex.inferBegin(Bs)));
       for (let t0 = 0; t0 < len; t0 += stride) {
         const steps = Math.min(stride, len - t0);
-        this.writeStrings(strings, order, i0, Bs, t0, steps, lengths, targets, x, stride);
+        if (!this.writeStrings(strings, order, i0, Bs, t0, steps, lengths, targets, x, stride) && check) checkEach(strings);
         this.check('inferChunk', this.core.call('inferChunk', () => ex.inferChunk(Bs, t0, steps)));
       }
       this.check('inferEnd', this.core.call('inferEnd', () => ex.inferEnd(Bs)));
@@ -463,21 +486,35 @@ export class Model {
   }
 }
 
+/** True when every element is a non-empty string (the part of checkBits that writing a string cannot do). */
+function allNonEmpty(strings: readonly unknown[]): boolean {
+  for (const s of strings) if (typeof s !== 'string' || s.length === 0) return false;
+  return true;
+}
+
+/** checkBits on each string in order: throws for the first that is not a non-empty string of 0s and 1s. */
+function checkEach(strings: readonly string[], what?: string): void {
+  for (const s of strings) checkBits(s, what);
+}
+
 /**
  * Writes bits[t0 .. stop) as 0.0/1.0 at f32[a], f32[a + 4], ... (one lane of X), then 0.0 up to step `end`, and
- * returns the parity of the bits written. No branch per bit: '0' and '1' are 48 and 49, so c & 1 is the bit. A
- * function of its own so that its optimised code, hot after a few training steps, serves a large inference set
- * even when the caller's code is deoptimised by it (in a cold process that cost the confirmation ~5 ms).
+ * returns the parity of the bits written, or -1 when one of the characters was not 0 or 1. No branch per bit: '0'
+ * and '1' are 48 and 49, so c & 1 is the bit and (c | 1) ^ 49 is 0 for them alone. A function of its own so that
+ * its optimised code, hot after a few training steps, serves a large inference set even when the caller's code is
+ * deoptimised by it (in a cold process that cost the confirmation ~5 ms).
  */
 function writeLane(f32: Float32Array, a: number, bits: string, t0: number, stop: number, end: number): number {
   let p = 0;
+  let other = 0;
   for (let t = t0; t < stop; t++, a += 4) {
-    const c = bits.charCodeAt(t) & 1;
-    f32[a] = c;
-    p ^= c;
+    const c = bits.charCodeAt(t);
+    other |= (c | 1) ^ 49;
+    f32[a] = c & 1;
+    p ^= c & 1;
   }
   for (let t = stop < t0 ? t0 : stop; t < end; t++, a += 4) f32[a] = 0;
-  return p;
+  return other === 0 ? p : -1;
 }
 
 /**
