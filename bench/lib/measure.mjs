@@ -20,85 +20,65 @@ async function call(unit) {
   return typeof r === 'number' ? r : await r;
 }
 
-/** Measures `unit` with the settings of configs.mjs timing(). Returns { cold, warm, reps }. */
-export async function measure(unit, t) {
+/** The first call (its rate and seconds), then calls for warmSec, discarded: { cold, warmupUnits }. */
+async function coldAndWarm(unit, warmSec) {
   let t0 = now();
-  const coldSeq = await call(unit);
-  const coldSec = (now() - t0) / 1000;
-
+  const seq = await call(unit);
+  const seconds = (now() - t0) / 1000;
   t0 = now();
-  let warmUnits = 0;
-  while (warmUnits < 1 || now() - t0 < t.warmSec * 1000) {
+  let warmupUnits = 0;
+  while (warmupUnits < 1 || now() - t0 < warmSec * 1000) {
     await call(unit);
-    warmUnits++;
+    warmupUnits++;
   }
+  return { cold: { rate: seq / seconds, seconds }, warmupUnits };
+}
 
-  const reps = [];
-  const cellStart = now();
-  while (reps.length < t.reps && (reps.length < t.minReps || now() - cellStart < t.cellSec * 1000)) {
-    const r0 = now();
-    let seq = 0;
-    let units = 0;
-    do {
-      const q = unit();
-      seq += typeof q === 'number' ? q : await q;
-      units++;
-    } while (now() - r0 < t.repSec * 1000);
-    const seconds = (now() - r0) / 1000;
-    reps.push({ rate: seq / seconds, units, seconds });
-  }
+/** One repetition: calls of `unit` for at least repSec. { rate, units, seconds }. */
+async function repetition(unit, repSec) {
+  const r0 = now();
+  let seq = 0;
+  let units = 0;
+  do {
+    const q = unit();
+    seq += typeof q === 'number' ? q : await q;
+    units++;
+  } while (now() - r0 < repSec * 1000);
+  const seconds = (now() - r0) / 1000;
+  return { rate: seq / seconds, units, seconds };
+}
+
+/** The result both measures return, from the first call, the warm-up and the repetitions. */
+function summary({ cold, warmupUnits }, reps) {
   const st = stats(reps.map((r) => r.rate));
   return {
-    cold: { rate: coldSeq / coldSec, seconds: coldSec },
+    cold,
     warm: { median: st.median, min: st.min, max: st.max, reps: st.n, unitsPerRep: stats(reps.map((r) => r.units)).median },
-    warmupUnits: warmUnits,
+    warmupUnits,
   };
 }
 
+/** Measures `unit` with the settings of configs.mjs timing(). Returns { cold, warm, warmupUnits }. */
+export async function measure(unit, t) {
+  const start = await coldAndWarm(unit, t.warmSec);
+  const reps = [];
+  const cellStart = now();
+  while (reps.length < t.reps && (reps.length < t.minReps || now() - cellStart < t.cellSec * 1000)) reps.push(await repetition(unit, t.repSec));
+  return summary(start, reps);
+}
+
 /**
- * measure() for several units at once, round-robin: every unit's cold call and warm-up first, then `rounds` rounds of
- * one repetition of each. A window of a few seconds in which the machine runs slow (this shared host has them, up to
- * ~10 s in which code that touches memory runs 0.6-0.7x while the register-only peak does not move) then costs each
- * unit a few of its repetitions instead of all of them, and the median stands. Returns one result per unit, as measure().
+ * measure() for several units at once, round-robin: every unit's first call and warm-up, then `rounds` rounds of
+ * one repetition of each. A spell in which the machine runs slow (this shared host has them: one vCPU's
+ * memory-touching code at 0.6-0.7x while the register-only peak does not move) then costs each unit a few of its
+ * repetitions instead of all of them, and the median stands. Returns one result per unit, as measure().
  */
 export async function measureRoundRobin(units, t, rounds) {
-  const cold = [];
-  const warmupUnits = [];
-  for (const unit of units) {
-    let t0 = now();
-    const seq = await call(unit);
-    cold.push({ rate: seq / ((now() - t0) / 1000), seconds: (now() - t0) / 1000 });
-    t0 = now();
-    let n = 0;
-    while (n < 1 || now() - t0 < t.warmSec * 1000) {
-      await call(unit);
-      n++;
-    }
-    warmupUnits.push(n);
-  }
+  const starts = [];
+  for (const unit of units) starts.push(await coldAndWarm(unit, t.warmSec));
   const reps = units.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < units.length; k++) {
-      const r0 = now();
-      let seq = 0;
-      let n = 0;
-      do {
-        const q = units[k]();
-        seq += typeof q === 'number' ? q : await q;
-        n++;
-      } while (now() - r0 < t.repSec * 1000);
-      const seconds = (now() - r0) / 1000;
-      reps[k].push({ rate: seq / seconds, units: n, seconds });
-    }
-  }
-  return units.map((_, k) => {
-    const st = stats(reps[k].map((x) => x.rate));
-    return {
-      cold: cold[k],
-      warm: { median: st.median, min: st.min, max: st.max, reps: st.n, unitsPerRep: stats(reps[k].map((x) => x.units)).median },
-      warmupUnits: warmupUnits[k],
-    };
-  });
+  for (let r = 0; r < rounds; r++) for (let k = 0; k < units.length; k++) reps[k].push(await repetition(units[k], t.repSec));
+  return units.map((_, k) => summary(starts[k], reps[k]));
 }
 
 /** Small command-line parser shared by the JS peers: --quick, --out FILE, --configs A,B, --solve, --key value. */
