@@ -60,7 +60,7 @@ const failures = [];
 /**
  * Runs one peer process; its JSON result lands in a temp file. Returns its peers or null on failure. Our own
  * processes (name ours-*) run on the probed core; the others where the scheduler puts them (pinned to one core,
- * TF.js lost 30-45%: V8's helper threads use the second core).
+ * TF.js lost 30-50%: V8's helper threads use the second core).
  */
 function runPeer(name, cmd, cmdArgs, timeoutSec = 600) {
   const out = path.join(tmp, `${name}.json`);

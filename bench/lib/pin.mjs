@@ -4,7 +4,7 @@
 // each of our processes the runner probes every core with the same short workload (ours, config A: memory-touching
 // JS and wasm, a few tenths of a second), and when one core is at least 10% slower than the fastest, runs the process
 // on the fastest with `taskset`. Otherwise it is not pinned: pinned, V8's helper threads share its core, which costs
-// ours about 3% and cost TF.js 30-45%, which is why the other peers are never pinned; nor are the whole-command rows,
+// ours about 3% and cost TF.js 30-50%, which is why the other peers are never pinned; nor are the whole-command rows,
 // whose compile threads are part of what a person waits for.
 import fs from 'node:fs';
 import os from 'node:os';
