@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Model, ParityError, paramCount, tensorLayout, randomStrings, FORMAT, parity } from '../src/index.js';
+import { Model, ParityError, paramCount, tensorLayout, randomStrings, FORMAT, parity, checkBits } from '../src/index.js';
 import { Core } from '../src/core/wasm.js';
 
 describe('layout', () => {
@@ -226,6 +226,27 @@ describe('inference', () => {
     fresh.step();
     expect(m.weightsHash()).toBe(fresh.weightsHash());
     expect(Array.from(fresh.logits(strings))).not.toEqual(before); // the step changed the weights; m's old answers were its own
+  });
+
+  it('the check made while writing refuses exactly what checkBits refuses, for every UTF-16 code unit', async () => {
+    const m = await Model.create({ hidden: 2 });
+    const refused = (f: () => unknown): boolean => {
+      try {
+        f();
+        return false;
+      } catch (e) {
+        if (!(e instanceof ParityError)) throw e;
+        return true;
+      }
+    };
+    const disagree: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      const s = '1' + String.fromCharCode(c) + '0';
+      const bad = refused(() => checkBits(s));
+      if (refused(() => m.loadBatch(['0', s])) !== bad || refused(() => m.logits([s, '1'])) !== bad) disagree.push(c);
+    }
+    expect(disagree).toEqual([]);
+    expect(refused(() => m.loadBatch(['1\u{1F600}0']))).toBe(true); // a surrogate pair, both halves outside 0 and 1
   });
 
   it('predict gives parity and the probability that the parity is 1 (the solved fixture model: the right parity)', async () => {

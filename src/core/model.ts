@@ -500,9 +500,10 @@ function checkEach(strings: readonly string[], what?: string): void {
 /**
  * Writes bits[t0 .. stop) as 0.0/1.0 at f32[a], f32[a + 4], ... (one lane of X), then 0.0 up to step `end`, and
  * returns the parity of the bits written, or -1 when one of the characters was not 0 or 1. No branch per bit: '0'
- * and '1' are 48 and 49, so c & 1 is the bit and (c | 1) ^ 49 is 0 for them alone. A function of its own so that
- * its optimised code, hot after a few training steps, serves a large inference set even when the caller's code is
- * deoptimised by it (in a cold process that cost the confirmation ~5 ms).
+ * and '1' are 48 and 49, so c & 1 is the bit and (c | 1) ^ 49 is 0 for them alone: checkBits' rule in the form a
+ * hot loop wants (test/model.test.ts holds the two to each other on every UTF-16 code unit). A function of its own
+ * so that its optimised code, hot after a few training steps, serves a large inference set even when the caller's
+ * code is deoptimised by it (in a cold process that cost the confirmation ~5 ms).
  */
 function writeLane(f32: Float32Array, a: number, bits: string, t0: number, stop: number, end: number): number {
   let p = 0;
